@@ -1,0 +1,193 @@
+"""Fine pass with BeautifulSoup on the article region.
+
+Each stage plans its removals first, so the safety valve can refuse a plan
+that would remove most of the article before anything is touched.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .locate import COMMAS, class_weight
+from .options import Options
+from .rules.ruleset import RuleSet, fold
+from .trace import Trace
+
+BLOCKS = frozenset({
+    "p", "div", "section", "article", "aside", "header", "footer", "nav", "ul", "ol", "li", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "table", "tr", "td", "th",
+    "form", "fieldset", "address", "details", "summary", "main", "center", "pre", "hr",
+})
+CONDITIONAL = ("form", "fieldset", "table", "ul", "ol", "dl", "div", "section", "aside", "header", "footer",
+               "nav", "figure")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class BuiltinRule:
+    def __init__(self, id: str, reason: str) -> None:
+        self.id, self.reason, self.selector = id, reason, None
+
+
+FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or form-like")
+NEGATIVE_CLASS = BuiltinRule("negative-class", "container whose class or id names page furniture")
+LINK_LIST = BuiltinRule("link-list", "list of links (navigation, related stories)")
+TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
+
+
+@dataclass
+class Removal:
+    node: Tag
+    rule: Any
+    selector: str | None = None
+    action: str = "remove"
+
+
+def text(node: Tag) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def to_soup(html: str) -> Tag:
+    soup = BeautifulSoup(html, "lxml")
+    return soup.body or soup
+
+
+def _attrs_get(tag: Tag):
+    return tag.attrs.get
+
+
+def _outermost(plan: list[Removal]) -> list[Removal]:
+    chosen = {id(r.node) for r in plan}
+    return [r for r in plan if not any(id(p) in chosen for p in r.node.parents)]
+
+
+def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Options, *,
+          valve_share: float | None = None) -> None:
+    """Carry out a removal plan unless it would take most of the article with it."""
+    plan = _outermost(plan)
+    if not plan:
+        return
+    total = len(text(region))
+    doomed = sum(len(text(r.node)) for r in plan)
+    share = valve_share if valve_share is not None else opts.safety_valve_share
+    if total and doomed / total > share and total - doomed < opts.min_article_chars:
+        trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters",
+                     "", action="revert")
+        trace.events[-1].preview = f"{len(plan)} removals not applied"
+        return
+    for r in plan:
+        trace.record(stage, r.rule.id, r.rule.reason, text(r.node),
+                     selector=r.selector or getattr(r.rule, "selector", None), action=r.action)
+        r.node.decompose()
+
+
+def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
+    """Rules whose selectors need soupsieve (combinators, pseudo-classes)."""
+    plan = []
+    for selector, compiled, rule in rules.index.complex:
+        for node in compiled.select(region):
+            plan.append(Removal(node, rule, selector))
+    return plan
+
+
+def link_density(node: Tag, total: int) -> float:
+    if not total:
+        return 0.0
+    return sum(len(text(a)) for a in node.find_all("a")) / total
+
+
+def fishy_blocks(region: Tag, opts: Options) -> list[Removal]:
+    """Readability's conditional cleaning: containers that do not read like prose."""
+    plan = []
+    for node in region.find_all(CONDITIONAL):
+        if node.find_parent("pre") or node.find_parent("code"):
+            continue
+        weight = class_weight(node) if opts.weight_classes else 0
+        if weight < 0:
+            plan.append(Removal(node, NEGATIVE_CLASS, f"{node.name}.{' '.join(node.get('class', []))}"))
+            continue
+        body = text(node)
+        if not opts.clean_conditionally or len(COMMAS.findall(body)) >= 10:
+            continue
+        is_list = node.name in ("ul", "ol", "dl")
+        p = len(node.find_all("p"))
+        img = len(node.find_all("img"))
+        li = len(node.find_all("li")) - 100
+        inputs = len(node.find_all(["input", "textarea", "select"]))
+        length = len(body)
+        density = link_density(node, length)
+        headings = sum(len(text(h)) for h in node.find_all(HEADINGS)) / length if length else 0
+        if node.find_parent("figure") or node.name == "figure":
+            continue
+        if ((img > 1 and p / img < 0.5)
+                or (not is_list and li > p)
+                or inputs > p // 3
+                or (not is_list and headings < 0.9 and length < 25 and (img == 0 or img > 2) and density > 0)
+                or (not is_list and weight < 25 and density > 0.2)
+                or (weight >= 25 and density > 0.5)):
+            plan.append(Removal(node, FISHY))
+        elif is_list and length and density > opts.max_link_density:
+            plan.append(Removal(node, LINK_LIST))
+    return plan
+
+
+def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Removal], list[Removal], list]:
+    """Short blocks made of chrome phrases; wall prompts cut the rest of the article.
+
+    Returns (removals, cuts, paywall rules seen).
+    """
+    plan: list[Removal] = []
+    cut: list[Removal] = []
+    walls = []
+    stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
+    while stack:
+        node = stack.pop()
+        if node.name not in BLOCKS:
+            stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
+            continue
+        body = text(node)
+        if not body:
+            continue
+        limit = opts.max_phrase_block_chars
+        if len(body) <= limit:
+            m = rules.match_phrases(body)
+            if m is not None:
+                rule_limit = m.rule.max_chars or limit
+                wall = m.rule.cut and m.at_start and len(body) <= rule_limit
+                if len(body) <= rule_limit and (m.covered >= opts.min_phrase_share or wall):
+                    if m.rule.paywall:
+                        walls.append(m.rule)
+                    if m.rule.cut and not cut:
+                        cut = [Removal(node, m.rule, action="cut")]
+                        cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
+                    else:
+                        plan.append(Removal(node, m.rule))
+                    continue
+        stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
+    return plan, cut, walls
+
+
+def _following(node: Tag, region: Tag) -> list[Tag]:
+    """Everything after `node` in document order, as the outermost whole elements."""
+    out = []
+    current = node
+    while current is not None and current is not region:
+        for sib in current.next_siblings:
+            if isinstance(sib, Tag):
+                out.append(sib)
+            elif isinstance(sib, NavigableString) and sib.strip():
+                pass  # loose text after a wall is rare; left for the renderer
+        current = current.parent
+    return out
+
+
+def title_repeat(region: Tag, title: str | None) -> list[Removal]:
+    if not title:
+        return []
+    want = fold(title)
+    for h in region.find_all(["h1", "h2"], limit=3):
+        if fold(text(h)) == want:
+            return [Removal(h, TITLE_REPEAT)]
+    return []

@@ -1,0 +1,90 @@
+"""The `strip` command: a thin layer over `stripper.strip`.
+
+Output goes to stdout (or -o FILE); messages go to stderr. Exit codes:
+0 ok, 1 an input could not be read, 2 usage, 3 no article text found.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .errors import StripperError
+from .options import Options
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE = 0, 1, 2, 3
+
+EPILOG = """\b
+Examples:
+  strip page.html                    print the article of one page
+  curl -s URL | strip --url URL      read stdin, use the address for site rules
+  strip a.html b.html.gz             several pages, each under a ==> name <== header
+  strip page.html -o article.txt     write to a file
+"""
+
+
+def read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def render(article, opts: Options) -> str:
+    parts = []
+    if opts.include_title and article.title:
+        parts.append(article.title)
+    if article.text:
+        parts.append(article.text)
+    return "\n\n".join(parts) + "\n" if parts else ""
+
+
+@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+              help="Write the result to this file instead of stdout.")
+@click.option("--url", help="The page's address: picks site rules and fills metadata.")
+@click.option("--no-title", is_flag=True, help="Print the body only, without the headline.")
+@click.version_option(__version__, "-V", "--version", prog_name="stripper")
+def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool) -> None:
+    """Print the article of scraped news pages, without paywall, aggregator and site chrome.
+
+    INPUTS are HTML files (.gz is read transparently) or - for stdin; with none, stdin is read.
+    """
+    from . import strip
+
+    if not inputs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("no input: give a file, or pipe a page into strip")
+        inputs = ("-",)
+    opts = Options(url=url, include_title=not no_title)
+    results: list[tuple[str, str]] = []
+    status = EXIT_OK
+    for name in inputs:
+        label = "standard input" if name == "-" else name
+        try:
+            article = strip(read_input(name), options=opts)
+        except OSError as exc:
+            click.echo(f"strip: {label}: {exc.strerror or exc}", err=True)
+            status = EXIT_INPUT
+            continue
+        except StripperError as exc:
+            click.echo(f"strip: {label}: {exc}", err=True)
+            status = max(status, exc.exit_code) if exc.exit_code != EXIT_USAGE else EXIT_USAGE
+            continue
+        if not article.text:
+            click.echo(f"strip: {label}: no article text found", err=True)
+            status = status or EXIT_NO_ARTICLE
+        results.append((label, render(article, opts)))
+    text = "".join(
+        (f"==> {label} <==\n" if len(inputs) > 1 else "") + body + ("\n" if len(inputs) > 1 and i < len(results) - 1 else "")
+        for i, (label, body) in enumerate(results)
+    )
+    if output and output != "-":
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    sys.exit(status)

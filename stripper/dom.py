@@ -1,0 +1,55 @@
+"""The lxml side: parsing a page and small helpers for its tree."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# huge_tree: without it libxml2 silently drops text nested deeper than 256 elements.
+# no_network: entities and DTDs are never fetched.
+PARSER = etree.HTMLParser(
+    encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True,
+    no_network=True, default_doctype=False, compact=True,
+)
+XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+WS = re.compile(r"\s+")
+
+
+def parse(text: str) -> etree._Element | None:
+    """Parse page text into an lxml tree; None when there is nothing to parse."""
+    text = XML_PROLOGUE.sub("", text, count=1).replace("\x00", "")
+    if not text.strip():
+        return None
+    data = text.encode("utf-8", "replace")  # lone surrogates become '?', never an exception
+    try:
+        root = etree.fromstring(data, PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def text_of(el: etree._Element) -> str:
+    return WS.sub(" ", "".join(el.itertext())).strip()
+
+
+def drop(el: etree._Element) -> None:
+    """Remove `el` but keep its tail text, which belongs to the parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def class_and_id(el: etree._Element) -> str:
+    get = el.get
+    c, i = get("class"), get("id")
+    if c and i:
+        return c + " " + i
+    return c or i or ""

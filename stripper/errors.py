@@ -1,0 +1,19 @@
+"""Errors the library raises on purpose; the CLI maps each to an exit code."""
+
+
+class StripperError(Exception):
+    """Base class for errors stripper reports to the user."""
+
+    exit_code = 1
+
+
+class InputError(StripperError):
+    """The input could not be read or decoded (exit 1)."""
+
+    exit_code = 1
+
+
+class RulesError(StripperError):
+    """A rules file is broken (exit 2, like a usage error)."""
+
+    exit_code = 2

@@ -1,0 +1,208 @@
+"""Find the article region in the lxml tree by scoring text blocks.
+
+Readability's idea, computed in one bottom-up pass: every block of prose
+votes for its ancestors (by length and commas); a container's score is
+discounted by how much of its text is link text; the best container and
+those of its siblings that also look like article text form the region.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .options import Options
+
+# Inline elements do not break a paragraph; anything else does.
+INLINE = frozenset({
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em",
+    "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
+    "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "picture",
+})
+TAG_BASE = {
+    "div": 5, "article": 8, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+    "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3,
+    "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5, "nav": -10, "aside": -10,
+    "footer": -10, "header": -5,
+}
+NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|"
+    r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|"
+    r"newsletter|subscribe|signup|teaser|recirc|byline|credit", re.I)
+POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose|"
+    r"artikel|texto|testo|tekst|inhalt|contenu", re.I)
+COMMAS = re.compile(r"[,，、،;]")
+SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
+NO_SCORE_TAGS = frozenset({"html", "body", "head"})
+
+
+def class_weight(el) -> int:
+    weight = 0
+    for name in (el.get("class"), el.get("id")):
+        if name:
+            if not isinstance(name, str):  # BeautifulSoup keeps class as a list
+                name = " ".join(name)
+            if NEGATIVE.search(name):
+                weight -= 25
+            if POSITIVE.search(name):
+                weight += 25
+    return weight
+
+
+@dataclass
+class Stats:
+    """Per-element figures computed bottom-up in one pass."""
+
+    chars: dict  # element -> characters of text (whitespace folded, roughly)
+    link_chars: dict  # element -> characters inside <a>
+    has_block: dict  # element -> contains a block-level descendant
+
+    def link_density(self, el) -> float:
+        total = self.chars.get(el, 0)
+        return self.link_chars.get(el, 0) / total if total else 0.0
+
+
+def _len(s: str | None) -> int:
+    if not s:
+        return 0
+    return len(s) - (len(s) - len(s.lstrip())) - (len(s) - len(s.rstrip())) if s.strip() else 0
+
+
+def measure(root) -> tuple[list, Stats]:
+    elements = list(root.iter(etree.Element))
+    chars: dict = {}
+    links: dict = {}
+    has_block: dict = {}
+    for el in reversed(elements):  # children before parents
+        own = _len(el.text)
+        link = 0
+        block = False
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            own += chars.get(child, 0) + _len(child.tail)
+            link += links.get(child, 0)
+            if child.tag not in INLINE or has_block.get(child, False):
+                block = True
+        if el.tag == "a":
+            link = own
+        chars[el] = own
+        links[el] = link
+        has_block[el] = block
+    return elements, Stats(chars, links, has_block)
+
+
+def direct_text(el) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in INLINE:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def score(elements: list, stats: Stats, opts: Options) -> dict:
+    """Content scores for candidate containers."""
+    scores: dict = {}
+    levels = opts.score_ancestor_levels
+    for el in elements:
+        tag = el.tag
+        if tag in INLINE or tag in NO_SCORE_TAGS:
+            continue
+        if stats.has_block[el]:
+            # A container with loose text of its own (div + <br> pages) votes like a paragraph.
+            if tag not in ("div", "section", "article", "td", "main", "font", "center", "blockquote"):
+                continue
+            text = direct_text(el)
+            length = len(text.strip())
+        else:
+            if tag in ("li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "th", "figcaption", "caption",
+                       "address", "nav", "footer", "aside", "label", "option"):
+                continue
+            length = stats.chars[el]
+            text = None
+        if length < opts.min_paragraph_chars:
+            continue
+        if text is None:
+            text = "".join(el.itertext())
+        points = 1 + len(COMMAS.findall(text)) + min(length // 100, 3)
+        target = el if stats.has_block[el] else el.getparent()
+        level = 0
+        while target is not None and level < levels:
+            if target.tag in NO_SCORE_TAGS:
+                break
+            if target not in scores:
+                scores[target] = TAG_BASE.get(target.tag, 0) + (class_weight(target) if opts.weight_classes else 0)
+            divider = 1 if level == 0 else (2 if level == 1 else level * 3)
+            scores[target] += points / divider
+            target = target.getparent()
+            level += 1
+    for el in scores:
+        scores[el] *= 1 - stats.link_density(el)
+    return scores
+
+
+def top_candidate(scores: dict, body) -> tuple:
+    if not scores:
+        return body, 0.0
+    best = max(scores, key=scores.__getitem__)
+    best_score = scores[best]
+    # Climb while a parent scores higher: more of the article lies beside the best block.
+    threshold = best_score / 3
+    last = best_score
+    parent = best.getparent()
+    while parent is not None and parent.tag not in NO_SCORE_TAGS:
+        if parent not in scores:
+            parent = parent.getparent()
+            continue
+        parent_score = scores[parent]
+        if parent_score < threshold:
+            break
+        if parent_score > last:
+            best = parent
+            break
+        last = parent_score
+        parent = parent.getparent()
+    # An only child says nothing: its parent is the real container.
+    parent = best.getparent()
+    while parent is not None and parent.tag not in NO_SCORE_TAGS and len(parent) == 1:
+        best = parent
+        parent = best.getparent()
+    return best, scores.get(best, best_score)
+
+
+def locate(root, opts: Options) -> list:
+    """The elements that make up the article, in document order."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    elements, stats = measure(root)
+    scores = score(elements, stats, opts)
+    best, best_score = top_candidate(scores, body)
+    if best is body or best is root:
+        return [best]
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(10.0, best_score * opts.sibling_score_share)
+    best_class = best.get("class")
+    region = []
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling is best:
+            region.append(sibling)
+            continue
+        bonus = best_score * 0.2 if best_class and sibling.get("class") == best_class else 0
+        if sibling in scores and scores[sibling] + bonus >= threshold:
+            region.append(sibling)
+        elif sibling.tag == "p" or (sibling.tag in ("div", "section") and not stats.has_block[sibling]):
+            length = stats.chars[sibling]
+            density = stats.link_density(sibling)
+            if length > 80 and density < 0.25:
+                region.append(sibling)
+            elif 0 < length <= 80 and density == 0 and SENTENCE_END.search("".join(sibling.itertext())):
+                region.append(sibling)
+    return region

@@ -1,0 +1,113 @@
+"""Coarse pass on the whole lxml tree: drop what can never be article text.
+
+Runs before the article is located, so furniture cannot win the vote and the
+later BeautifulSoup pass only sees a small region.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from . import dom
+from .rules.ruleset import RuleSet
+from .trace import Trace
+
+# Elements that hold no readable article text.
+NON_CONTENT = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+    "video", "audio", "source", "track", "map", "button", "input", "select", "option", "textarea",
+    "link", "meta", "head", "dialog", "base", "param", "frame", "frameset", "applet",
+})
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Containers that the furniture class pattern must never remove: they hold the whole page.
+NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
+
+
+class _Rule:
+    """Built-in reasons for structural removals, shaped like a pack rule for the trace."""
+
+    def __init__(self, id: str, reason: str, selector: str | None = None) -> None:
+        self.id, self.reason, self.selector = id, reason, selector
+
+
+NON_CONTENT_RULE = _Rule("non-content", "scripts, styles, forms, media and other elements without article text")
+HIDDEN_RULE = _Rule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
+
+
+def drop_outermost(hits, trace: Trace) -> None:
+    """Remove each hit `(element, rule, selector, stage)` unless an ancestor already went."""
+    removed: set = set()
+    for el, rule, selector, stage in hits:
+        if any(a in removed for a in el.iterancestors()):
+            continue
+        removed.add(el)
+        trace.record(stage, rule.id, rule.reason, dom.text_of(el), selector=selector)
+        dom.drop(el)
+
+
+def protected_elements(root, rules: RuleSet) -> set:
+    """Elements matching --keep, with their ancestors and descendants: never removed."""
+    if not rules.keep_index:
+        return set()
+    out: set = set()
+    for el in root.iter(etree.Element):
+        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"))):
+            out.update(el.iter(etree.Element))
+            out.update(el.iterancestors())
+    return out
+
+
+def drop_non_content(root, trace: Trace) -> None:
+    """Scripts, styles, form controls, media: one trace event, not one per script."""
+    doomed = [el for el in root.iter(etree.Element) if el.tag in NON_CONTENT and el is not root]
+    doomed += list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity))
+    for el in doomed:
+        dom.drop(el)
+    if doomed:
+        trace.record("prune", NON_CONTENT_RULE.id, NON_CONTENT_RULE.reason, "")
+        trace.events[-1].preview = f"{len(doomed)} elements"
+
+
+def is_hidden(el) -> bool:
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return True
+    style = get("style")
+    return bool(style and HIDDEN_STYLE.search(style))
+
+
+def drop_hidden(root, trace: Trace, protected: set) -> None:
+    drop_outermost([(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
+                    if is_hidden(el) and el not in protected and el.tag not in ("html", "body")], trace)
+
+
+def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
+    """Simple selector rules (pack, site and --drop) on the whole tree."""
+    if not rules.index.buckets:
+        return
+    hits = []
+    for el in root.iter(etree.Element):
+        if el.tag in ("html", "body") or el in protected:
+            continue
+        for simple, rule in rules.index.match(el.tag, el.get, el.get("class")):
+            stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
+            hits.append((el, rule, simple.text, stage))
+            break
+    drop_outermost(hits, trace)
+
+
+def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
+    """Class/id furniture patterns (readability's 'unlikely candidates')."""
+    hits = []
+    for el in root.iter(etree.Element):
+        if el.tag in NEVER_UNLIKELY or el in protected:
+            continue
+        names = dom.class_and_id(el)
+        if not names:
+            continue
+        for pattern, unless, rule in rules.class_rules:
+            if pattern.search(names) and not (unless and unless.search(names)):
+                hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
+                break
+    drop_outermost(hits, trace)

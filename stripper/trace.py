@@ -1,0 +1,72 @@
+"""The record of what was removed and why.
+
+Every removal in the pipeline goes through `Trace.remove`, so `--explain`,
+`--format json` and the tests all read one account of what happened.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+PREVIEW_CHARS = 80
+
+
+@dataclass
+class Event:
+    stage: str
+    rule_id: str
+    reason: str
+    selector: str | None
+    chars: int
+    preview: str
+    action: str = "remove"  # remove | cut | revert
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "rule": self.rule_id,
+            "reason": self.reason,
+            "selector": self.selector,
+            "action": self.action,
+            "chars": self.chars,
+            "preview": self.preview,
+        }
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Trace:
+    events: list[Event] = field(default_factory=list)
+
+    def record(self, stage: str, rule_id: str, reason: str, text: str, *,
+               selector: str | None = None, action: str = "remove") -> None:
+        self.events.append(Event(stage, rule_id, reason, selector, len(text), preview(text), action))
+
+    def remove(self, node: Any, rule: Any, stage: str, *, text_of: Callable[[Any], str],
+               detach: Callable[[Any], None], action: str = "remove") -> None:
+        """Record `node` as removed by `rule` in `stage`, then detach it.
+
+        `text_of` and `detach` adapt the call to the tree kind (lxml or
+        BeautifulSoup); the record is the same for both.
+        """
+        self.record(stage, rule.id, rule.reason, text_of(node), selector=getattr(rule, "selector", None),
+                    action=action)
+        detach(node)
+
+    def rule_ids(self) -> set[str]:
+        return {e.rule_id for e in self.events}
+
+    def mark(self) -> int:
+        return len(self.events)
+
+    def revert(self, mark: int, stage: str, reason: str) -> None:
+        """Forget the events since `mark` (their removals were undone) and note the revert."""
+        undone = self.events[mark:]
+        del self.events[mark:]
+        chars = sum(e.chars for e in undone)
+        self.events.append(Event(stage, "safety-valve", reason, None, chars,
+                                 f"{len(undone)} removals undone", action="revert"))

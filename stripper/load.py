@@ -125,3 +125,32 @@ def read_page(data: bytes | str, *, max_bytes: int, declared: str | None = None)
     if len(data) > max_bytes:
         raise InputError(f"input is larger than the --max-bytes limit ({max_bytes} bytes)")
     return decode(data, declared)
+
+
+# A tag: "<name" then whitespace, "/" or ">" (so "a < b" and "x<y" in prose do not count).
+TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?=[\s/>])[^<>]{0,1000}>")
+DOCUMENT_TAG = re.compile(r"(?m)^\s*<(?:!doctype|html|head|body|meta|title)\b", re.I)
+DOCUMENT_TAG_CHARS = 512
+
+
+def sniff_format(text: str, *, min_tags_per_kb: float, sample_chars: int = SNIFF_BYTES) -> str:
+    """"html" or "text": does the start of the page read as markup?
+
+    HTML opens with a tag, or names the document (<!doctype>, <html>) within its
+    first lines (after HTTP headers, say), or is a fragment whose first line has
+    tags and which keeps having them. Text that quotes markup further down
+    (articles about HTML, stripper's own output of them) stays text.
+    """
+    head = text[:sample_chars]
+    stripped = head.lstrip()
+    if not stripped:
+        return "html"
+    if stripped.startswith(("<!", "<?")) or (stripped.startswith("<") and TAG.match(stripped)):
+        return "html"
+    if DOCUMENT_TAG.search(stripped[:DOCUMENT_TAG_CHARS]):
+        return "html"
+    first_line = stripped.split("\n", 1)[0]
+    if not TAG.search(first_line):
+        return "text"
+    tags = len(TAG.findall(head))
+    return "html" if tags * 1024 / len(head) >= min_tags_per_kb else "text"

@@ -21,6 +21,8 @@ class Options:
     keep: tuple[str, ...] = ()  # CSS selectors that are never removed
     use_builtin_rules: bool = True
     max_bytes: int = 64 * 1024 * 1024  # refuse inputs (after gunzip) larger than this
+    # input_format auto: a page whose first 4 KB hold fewer tags per KB than this is plain text.
+    min_html_tags_per_kb: float = 3.0
 
     # -- locating the article -------------------------------------------
     # A text block shorter than this does not vote for its ancestors.
@@ -41,6 +43,23 @@ class Options:
     min_phrase_share: float = 0.5
     # A stage that would remove more than this share of the article text is reverted.
     safety_valve_share: float = 0.6
+
+    # -- plain-text input (text.py) ---------------------------------------
+    # A line this long (or longer) is article prose; shorter lines are headings, captions or chrome.
+    text_min_prose_chars: int = 80
+    # ...but a line that does not end like a sentence must be this long (headlines can reach 150).
+    text_min_unended_prose_chars: int = 160
+    # The article is the stretch of lines scoring most: prose scores its length, each other
+    # short line (heading, caption, link) costs this many characters, a list item less, and
+    # a line a rule names as chrome more.
+    text_short_line_penalty: int = 15
+    text_list_item_penalty: int = 5
+    text_chrome_line_penalty: int = 60
+    # A headline is at most this long, and is looked for this many lines above the article.
+    text_max_headline_chars: int = 200
+    text_max_header_lines: int = 10
+    # A wall prompt that is mostly other words still ends the article when the line is this short.
+    text_max_wall_line_chars: int = 120
 
     # -- relax-and-retry flags (see pipeline.ATTEMPTS) -------------------
     strip_unlikely: bool = True

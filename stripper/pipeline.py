@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import clean, dom, load, locate, metadata, prune, render
+from . import clean, dom, load, locate, metadata, prune, render, text as textinput
 from .errors import RulesError
 from .model import Article
 from .options import Options
@@ -134,6 +134,12 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
 
 def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
     text = load.read_page(page, max_bytes=opts.max_bytes)
+    fmt = opts.input_format
+    if fmt == "auto":
+        fmt = load.sniff_format(text, min_tags_per_kb=opts.min_html_tags_per_kb)
+    if fmt == "text":
+        key = (opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
+        return textinput.extract(text, opts, lambda site: ruleset_for(site, key))
     best: tuple[Article, Trace] | None = None
     for relax in ATTEMPTS:
         result = attempt(text, opts.but(**relax), opts.url)

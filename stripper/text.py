@@ -1,0 +1,593 @@
+"""Plain-text input: pages a browser or a scraper already turned into text.
+
+Such a page is one block per line: chrome lines above the headline, the
+article, then walls and promotion below it. The rule packs decide what a line
+says (the same phrase and wall rules as for HTML); the layout decides the rest:
+
+    lines -> preamble -> site -> repeats -> wall cut -> phrase rules
+          -> the article's run of prose lines -> headline and header above it
+          -> everything below it -> Article
+
+Every dropped line goes through the trace with the rule that dropped it. A
+document that already reads as clean (headline, blank line, paragraphs, no
+chrome) comes back unchanged, so stripping stripper's own output is a no-op.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+from .clean import BuiltinRule
+from .model import Article
+from .options import Options
+from .rules import Site, builtin_packs, host_of, site_for_host
+from .rules.ruleset import RuleSet, fold
+from .trace import Trace
+
+SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+LIST_ITEM = re.compile(r"^(?:[-*•◦▪–]|\d{1,3}[.)])\s+\S")
+SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
+# Sentence end, maybe followed by a short parenthesis: "... voraus. (bsc)", "... on Monday. (AP)".
+PROSE_END = re.compile(r"[.!?…:;。！？]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
+STATEMENT_END = re.compile(r"[.…。]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
+# A headline ends without a full stop; a comma, colon or semicolon means a lead-in.
+NOT_HEADLINE_END = re.compile(r"[.,;:]['\"’”)\]]*$")
+# Call syntax, assignment, braces, statement ends, shell and REPL prompts.
+CODE = re.compile(r"\w\(|[={};]|^(?:>>>|\.\.\.|\$|#include)\s")
+LETTER = re.compile(r"[^\W\d_]")
+WORDLESS_CHARS = 12
+# Hard-wrapped text (text.split_lines): a wrap width lies in this range, and a line counts as
+# wrapped when the next word would have overshot the width less this slack.
+MIN_WRAP_WIDTH, MAX_WRAP_WIDTH, WRAP_SLACK, WRAP_BAND = 40, 100, 2, 15
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+WORD = re.compile(r"\w+")
+# Two to four capitalised words and nothing else: a person's or a publisher's name.
+NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|del|der|van|von|la|le|bin|al|y|of|and|&)){1,3}$")
+BYLINE = re.compile(r"(?i)^(?:by|von|par|por|di|door|av|af)\s+([^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3}"
+                    r"(?:,? and [^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3})?)$")
+DATE_TOKEN = re.compile(
+    r"(?i)\b(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|(?:19|20)\d{2}"
+    r"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|weeks?|months?)\s+ago|yesterday|today"
+    r"|\d+\s*(?:min|mins|minutes?)(?:\s+read)?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b")
+DATE_LINE_CHARS = 60
+DATE_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "january february march april may june july august september october november december "
+    "updated published posted last modified on at am pm gmt bst utc est edt cst cdt pst pdt cet cest ist aest "
+    "min mins read ago".split())
+# "Key: value" lines some scrapers put before the page text.
+PREAMBLE = re.compile(r"(?i)^(title|url|url source|source|author|byline|published|published time|date"
+                      r"|markdown content|content)\s*:\s*(.*)$")
+PREAMBLE_FIELDS = {"title": "title", "url": "url", "url source": "url", "source": "url", "author": "author",
+                   "byline": "author", "published": "published", "published time": "published",
+                   "date": "published"}
+
+# Headline choice (find_headline): words count up to this many; the first headline-like line
+# after chrome gets a bonus; a name-like line a penalty.
+HEADLINE_WORDS = 8
+FIRST_AFTER_CHROME = 3
+NAME_PENALTY = 5
+# A line of this many words or fewer between the headline and the article is a label, not a dek.
+HEADER_LABEL_WORDS = 3
+
+PREAMBLE_RULE = BuiltinRule("text-preamble", "scraper's key: value header before the page text (kept as metadata)")
+NO_WORDS = BuiltinRule("text-no-words", "short line without a word: a separator, an icon or a bare count")
+REPEAT = BuiltinRule("text-repeat", "the same line again, right after itself (a repeated publisher or label line)")
+ABOVE = BuiltinRule("text-above-headline", "page chrome above the headline")
+SOURCE = BuiltinRule("text-source-line", "the aggregator's publisher or author line above the headline (kept as metadata)")
+HEADER = BuiltinRule("text-byline", "byline, date or label between the headline and the article")
+NO_HEADLINE = BuiltinRule("text-above-article", "short lines above the article when no headline was found")
+BELOW = BuiltinRule("text-below-article", "lines after the article's last paragraph (related stories, footer, promotion)")
+
+
+@dataclass
+class Line:
+    n: int
+    text: str  # spaces folded
+    raw: str  # as given, right-stripped, common indentation removed (for preformatted groups)
+    group: int  # blank-line separated group this line belongs to
+    srcs: tuple[int, ...]  # the input lines (blank ones counted) it was read from: several when hard-wrapped
+    prose: bool = False  # long enough, and ending like a paragraph
+    chrome: Any = None  # the phrase rule that makes the line chrome, if any
+    wall: bool = False  # ...and that rule is a wall marker
+
+    @property
+    def chars(self) -> int:
+        return len(self.text) + 2 * len(CJK.findall(self.text))  # CJK says in one sign what takes ~3 letters
+
+    @property
+    def words(self) -> int:
+        return len(WORD.findall(self.text)) + len(CJK.findall(self.text))
+
+
+# -- reading lines ---------------------------------------------------------
+
+def source_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").split("\n")
+
+
+def split_lines(source: list[str]) -> list[Line]:
+    """Input lines as logical lines: spaces folded, hard-wrapped paragraphs joined, in blank-line groups."""
+    groups: list[list[tuple[int, str]]] = [[]]
+    for src, raw in enumerate(source):
+        if raw.strip():
+            groups[-1].append((src, raw.rstrip().expandtabs(4)))
+        elif groups[-1]:
+            groups.append([])
+    groups = [g for g in groups if g]
+    width = wrap_width(groups)
+    lines: list[Line] = []
+    for group, members in enumerate(groups):
+        common = min(len(r) - len(r.lstrip()) for _, r in members)
+        indented = len(members) > 1 and any(r[common:][:1].isspace() for _, r in members)
+        previous = None  # the physical line before, which a wrapped line continues
+        for src, raw in members:
+            text = SPACES.sub(" ", raw).strip()
+            if width and previous is not None and not indented and continues(previous, text, width):
+                last = lines[-1]
+                last.text += " " + text
+                last.raw += " " + text
+                last.srcs += (src,)
+            else:
+                lines.append(Line(len(lines), text, raw[common:], group, (src,)))
+            previous = text
+    return lines
+
+
+def wrap_width(groups: list[list[tuple[int, str]]]) -> int | None:
+    """The width the text was hard-wrapped at, if it was.
+
+    Wrapped lines fill up to the width, short of one word: the width is where most
+    lines that go on in the next line end, and most of them end where the next word
+    would not have fitted.
+    """
+    texts = [[SPACES.sub(" ", r).strip() for _, r in g] for g in groups]
+    pairs = [(a, b) for g in texts for a, b in zip(g, g[1:]) if len(a.split()) >= 3]
+    ends = sorted(len(a) for a, _ in pairs if MIN_WRAP_WIDTH <= len(a) <= MAX_WRAP_WIDTH)
+    if len(ends) < 3:
+        return None
+    # The width: the line length with most line ends within a long word below it.
+    i = 0
+    best, width = 0, 0
+    for j, end in enumerate(ends):
+        while ends[i] < end - WRAP_BAND:
+            i += 1
+        if j - i + 1 >= best:
+            best, width = j - i + 1, end
+    full = sum(1 for a, b in pairs if continues(a, b, width))
+    return width if full >= 3 and full * 2 >= len(pairs) else None
+
+
+def continues(line: str, following: str, width: int) -> bool:
+    """`following` was wrapped off `line`: its first word would not have fitted at the end of `line`."""
+    if len(line) > width or LIST_ITEM.match(following):
+        return False
+    first = following.split(" ", 1)[0]
+    return len(line) + 1 + len(first) > width - WRAP_SLACK
+
+
+def mark_prose(lines: list[Line], opts: Options) -> None:
+    for line in lines:
+        # A long headline is as long as a short paragraph, but does not end like one.
+        line.prose = line.chars >= opts.text_min_prose_chars and (
+            line.chars >= opts.text_min_unended_prose_chars or bool(PROSE_END.search(line.text)))
+
+
+def is_sentence(line: Line) -> bool:
+    return line.words >= 3 and bool(SENTENCE_END.search(line.text))
+
+
+def is_dateline(line: Line) -> bool:
+    """A date or time with little else: 'Updated 5 May 2025, 10:04 BST', '3 hours ago'."""
+    if line.chars > DATE_LINE_CHARS or not DATE_TOKEN.search(line.text):
+        return False
+    rest = [w for w in WORD.findall(DATE_TOKEN.sub(" ", line.text)) if w.casefold() not in DATE_WORDS]
+    return len(rest) <= 3
+
+
+def is_name(line: Line) -> bool:
+    return len(line.text) <= 40 and bool(NAME.match(line.text))
+
+
+def is_headline(line: Line, opts: Options) -> bool:
+    if line.chrome is not None or LIST_ITEM.match(line.text) or NOT_HEADLINE_END.search(line.text):
+        return False
+    if line.chars > opts.text_max_headline_chars or is_dateline(line) or BYLINE.match(line.text):
+        return False
+    return line.words >= 2
+
+
+# -- finding the site --------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def fingerprint_lines() -> dict[str, Site]:
+    return {fold(fp): site for site in builtin_packs().sites for fp in site.text_fingerprints}
+
+
+def find_site(lines: list[Line], url: str | None, opts: Options) -> Site | None:
+    """The URL's site profile, else the first line that is a profile's text fingerprint."""
+    if not opts.use_builtin_rules:
+        return None
+    site = site_for_host(host_of(url), builtin_packs().sites)
+    if site is not None:
+        return site
+    index = fingerprint_lines()
+    if index:
+        for line in lines:
+            if len(line.text) <= 200:
+                site = index.get(fold(line.text))
+                if site is not None:
+                    return site
+    return None
+
+
+# -- removing lines ------------------------------------------------------------
+
+class Doc:
+    """The lines, which are still kept, and the trace of those that are not."""
+
+    def __init__(self, lines: list[Line], trace: Trace, opts: Options) -> None:
+        self.lines, self.trace, self.opts = lines, trace, opts
+        self.kept = [True] * len(lines)
+
+    def live(self, start: int = 0, stop: int | None = None) -> list[Line]:
+        return [ln for ln in self.lines[start:stop] if self.kept[ln.n]]
+
+    def apply(self, plan: list[tuple[Line, Any]], stage: str, *, action: str = "remove",
+              valve_share: float | None = None) -> bool:
+        """Drop the planned lines unless that would take most of the article with them."""
+        plan = [(ln, rule) for ln, rule in plan if self.kept[ln.n]]
+        if not plan:
+            return True
+        total = sum(len(ln.text) for ln in self.live())
+        doomed = sum(len(ln.text) for ln, _ in plan)
+        share = valve_share if valve_share is not None else self.opts.safety_valve_share
+        if total and doomed / total > share and total - doomed < self.opts.min_article_chars:
+            self.trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters",
+                              "", action="revert")
+            self.trace.events[-1].preview = f"{len(plan)} removals not applied"
+            return False
+        for ln, rule in plan:
+            self.trace.record(stage, rule.id, rule.reason, ln.text, selector=getattr(rule, "selector", None),
+                              action=action)
+            self.kept[ln.n] = False
+        return True
+
+
+def classify(lines: list[Line], rules: RuleSet, kinds: dict[int, str], opts: Options) -> None:
+    """Mark the lines the phrase rules call chrome, and the wall prompts among them.
+
+    Code is never chrome: `print(x)` is not a print button.
+    """
+    for line in lines:
+        if len(line.text) > opts.max_phrase_block_chars or kinds.get(line.group) == "pre" or CODE.search(line.text):
+            continue
+        m = rules.match_phrases(line.text)
+        if m is None or len(line.text) > (m.rule.max_chars or opts.max_phrase_block_chars):
+            continue
+        mostly = m.covered >= opts.min_phrase_share
+        wall = m.rule.cut and (mostly or (m.at_start and len(line.text) <= opts.text_max_wall_line_chars))
+        if mostly or wall:
+            line.chrome, line.wall = m.rule, wall
+
+
+def read_preamble(doc: Doc) -> dict[str, str]:
+    """`Title: ...`, `URL Source: ...` lines at the very top, as some scrapers write them."""
+    found: dict[str, str] = {}
+    plan = []
+    for line in doc.lines[:12]:
+        m = PREAMBLE.match(line.text)
+        if not m:
+            break
+        key = PREAMBLE_FIELDS.get(m.group(1).lower())
+        if key and m.group(2).strip():
+            found.setdefault(key, m.group(2).strip())
+        plan.append((line, PREAMBLE_RULE))
+    if found:
+        doc.apply(plan, "text-preamble")
+        return found
+    return {}
+
+
+def drop_wordless(doc: Doc, kinds: dict[int, str]) -> None:
+    """Separators, icons and bare counts ("·", "--", "12"): short lines without a letter."""
+    plan = [(ln, NO_WORDS) for ln in doc.live()
+            if len(ln.text) <= WORDLESS_CHARS and kinds.get(ln.group) != "pre" and not LETTER.search(ln.text)]
+    doc.apply(plan, "text-furniture")
+
+
+def drop_repeats(doc: Doc) -> None:
+    plan = []
+    previous = None
+    for line in doc.live():
+        key = fold(line.text)
+        if key == previous:
+            plan.append((line, REPEAT))
+        previous = key
+    doc.apply(plan, "repeat")
+
+
+# -- the article ----------------------------------------------------------------
+
+def body_span(doc: Doc, paragraphs: bool) -> tuple[int, int] | None:
+    """First and last line of the article: the stretch of lines whose scores add up most.
+
+    Prose scores its length; a short sentence half of it. Any other short line
+    (heading, caption, list item, table row, link) costs a little, a line a rule
+    names as chrome costs more: headings and lists inside the article are paid
+    for by the paragraphs after them; "Related stories" and the headlines under
+    it are not. Where the page sets paragraphs apart with blank lines, a sentence
+    packed among other short lines is page furniture, not a paragraph.
+    """
+    opts = doc.opts
+    packed = _packed_groups(doc) if paragraphs else set()
+    best, best_span = 0.0, None
+    total, start = 0.0, None
+    for line in doc.live():
+        if line.chrome is not None:
+            score = -opts.text_chrome_line_penalty
+        elif line.prose:
+            score = float(line.chars)
+        elif is_sentence(line) and line.group not in packed:
+            # A short question or exclamation may be a headline: it neither starts nor ends the article.
+            score = line.chars / 2 if STATEMENT_END.search(line.text) else 0.0
+        elif LIST_ITEM.match(line.text):
+            score = -opts.text_list_item_penalty
+        else:
+            score = -opts.text_short_line_penalty
+        if start is None or total <= 0:
+            if score <= 0:
+                continue
+            total, start = 0.0, line.n
+        total += score
+        if total > best:
+            best, best_span = total, (start, line.n)
+    return best_span
+
+
+def _packed_groups(doc: Doc) -> set[int]:
+    """Groups of several lines none of which is prose: a block of links or labels."""
+    prose: dict[int, bool] = {}
+    count: dict[int, int] = {}
+    for line in doc.lines:
+        prose[line.group] = prose.get(line.group, False) or line.prose
+        count[line.group] = count.get(line.group, 0) + 1
+    return {g for g, n in count.items() if n > 1 and not prose[g]}
+
+
+def paragraph_layout(doc: Doc) -> bool:
+    """True when the page separates paragraphs by blank lines (most prose lines stand alone)."""
+    sizes: dict[int, int] = {}
+    for line in doc.lines:
+        sizes[line.group] = sizes.get(line.group, 0) + 1
+    prose = [ln for ln in doc.live() if ln.prose]
+    alone = sum(1 for ln in prose if sizes[ln.group] == 1)
+    return bool(prose) and alone * 2 >= len(prose)
+
+
+def find_headline(doc: Doc, start: int, declared: str | None) -> Line | None:
+    """The line naming the article: a declared title, else the best headline-like line above it.
+
+    Headlines run to several words and follow the page's chrome; a section label
+    or a subheading is shorter, a dek follows the headline, and a short line of
+    capitalised words is more likely a publisher or an author.
+    """
+    above = doc.live(0, start)
+    if declared:
+        want = fold(declared)
+        for line in above:
+            if fold(line.text) == want:
+                return line
+        return None
+    window = above[-doc.opts.text_max_header_lines:]
+    best, best_score = None, None
+    previous_is_headline = False
+    for line in window:
+        ok = is_headline(line, doc.opts)
+        name = ok and is_name(line)
+        if ok:
+            score = min(line.words, HEADLINE_WORDS) + (0 if previous_is_headline else FIRST_AFTER_CHROME)
+            score -= NAME_PENALTY if name else 0
+            if best_score is None or score > best_score:
+                best, best_score = line, score
+        previous_is_headline = ok and not name
+    return best
+
+
+def cut_at_wall(doc: Doc, article: Article) -> None:
+    """A wall prompt after some article text ends the article: it and everything after it go.
+
+    Above the article (Medium's "Member-only story") a wall prompt is only a label.
+    """
+    walls = [ln for ln in doc.live() if ln.wall]
+    paywalls = sorted({f"rule:{ln.chrome.id}" for ln in walls if ln.chrome.paywall})
+    if paywalls:
+        article.paywall.detected = True
+        article.paywall.signals.extend(paywalls)
+    for wall in walls:
+        if any(ln.prose and ln.chrome is None for ln in doc.live(0, wall.n)):
+            plan = [(ln, wall.chrome) for ln in doc.live(wall.n)]
+            if doc.apply(plan, "wall", action="cut", valve_share=0.9) and wall.chrome.paywall:
+                article.paywall.truncated = True
+            return
+
+
+def drop_phrases(doc: Doc, article: Article) -> None:
+    plan = [(ln, ln.chrome) for ln in doc.live() if ln.chrome is not None]
+    if any(rule.paywall for _, rule in plan):
+        article.paywall.detected = True
+        article.paywall.signals.extend(sorted({f"rule:{r.id}" for _, r in plan if r.paywall} - set(
+            article.paywall.signals)))
+    doc.apply(plan, "phrases")
+
+
+def header(doc: Doc, article: Article, site: Site | None, start: int, declared: str | None) -> Line | None:
+    """Headline, metadata from the lines above the article, and removal of the rest of them."""
+    headline = find_headline(doc, start, declared)
+    for line in doc.lines[:start]:
+        m = BYLINE.match(line.text)
+        if m and not article.author:
+            article.author = m.group(1)
+    if headline is None:
+        doc.apply([(ln, NO_HEADLINE) for ln in doc.live(0, start) if not is_sentence(ln)], "text-above")
+        return None
+    top = doc.live(0, headline.n)
+    fields = site.text_header if site is not None else ()
+    plan = []
+    if fields:
+        named = top[-len(fields):] if len(top) >= len(fields) else top
+        for field, line in zip(fields, named):
+            setattr(article, field, line.text)
+            plan.append((line, SOURCE))
+    plan += [(ln, ABOVE) for ln in top if (ln, SOURCE) not in plan]
+    # Between headline and article: bylines, dates and labels go; a dek (a sentence) stays.
+    between = [ln for ln in doc.live(headline.n + 1, start)
+               if not is_sentence(ln) and (ln.words <= HEADER_LABEL_WORDS or is_dateline(ln) or is_name(ln)
+                                           or BYLINE.match(ln.text))]
+    plan += [(ln, HEADER) for ln in between]
+    doc.apply(plan, "text-above")
+    return headline
+
+
+def drop_below(doc: Doc, end: int) -> None:
+    doc.apply([(ln, BELOW) for ln in doc.live(end + 1)], "text-below")
+
+
+# -- output ------------------------------------------------------------------------
+
+def group_kinds(lines: list[Line]) -> dict[int, str]:
+    """How each group is laid out: 'pre' (indented code) or 'lines'."""
+    groups: dict[int, list[Line]] = {}
+    for line in lines:
+        groups.setdefault(line.group, []).append(line)
+    return {g: "pre" if len(members) > 1 and not any(LIST_ITEM.match(ln.text) for ln in members)
+            and any(ln.raw[:1].isspace() for ln in members) else "lines"
+            for g, members in groups.items()}
+
+
+def render(lines: list[Line], kinds: dict[int, str], paragraphs: bool) -> str:
+    """Paragraphs separated by one blank line.
+
+    Lists and code stay together; so do the lines of a
+    group when the page separates its paragraphs by blank lines (lines broken
+    on purpose: verse, addresses).
+    """
+    blocks: list[list[str]] = []
+    last_group = None
+    last_list = False
+    for line in lines:
+        kind = kinds.get(line.group, "lines")
+        text = line.raw if kind == "pre" else line.text
+        together = line.group == last_group and (
+            paragraphs or kind == "pre" or (last_list and LIST_ITEM.match(line.text)))
+        if together and blocks:
+            blocks[-1].append(text)
+        else:
+            blocks.append([text])
+        last_group, last_list = line.group, bool(LIST_ITEM.match(line.text))
+    return "\n\n".join("\n".join(b) for b in blocks)
+
+
+def already_clean(doc: Doc, opts: Options) -> bool:
+    """Laid out like stripper's own output, with no chrome around the article.
+
+    The first line stands alone (a headline, or the first paragraph), no line is
+    a wall, and no rule names a line above the first paragraph or below the last.
+    Chrome comes in company: a scraped page has some line a rule knows at its
+    top or bottom. Such a document only loses the lines rules name inside it;
+    the layout-based trimming is what would change a clean document.
+    """
+    lines = doc.lines
+    if any(ln.wall for ln in lines):
+        return False
+    live = [ln for ln in lines if ln.chrome is None]
+    if len(live) < 2 or live[1].group == live[0].group:
+        return False
+    # Paragraphs are judged whole here: lines broken on purpose are short one by one.
+    sizes: dict[int, int] = {}
+    for ln in live:
+        sizes[ln.group] = sizes.get(ln.group, 0) + ln.chars
+    prose = [ln.n for ln in live if sizes[ln.group] >= opts.text_min_prose_chars]
+    if not prose:
+        return False
+    return not any(ln.chrome is not None for ln in lines[:prose[0]] + lines[prose[-1] + 1:])
+
+
+def verbatim(source: list[str], drop: set[int]) -> str:
+    """The input's own lines without the dropped ones (and the blank line each leaves behind)."""
+    out: list[str] = []
+    eat_blank = False
+    for i, raw in enumerate(source):
+        if i in drop:
+            eat_blank = not out or not out[-1].strip()
+            continue
+        if eat_blank and not raw.strip():
+            eat_blank = False
+            continue
+        eat_blank = False
+        out.append(raw)
+    while out and not out[0].strip():
+        out.pop(0)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
+# -- the whole thing -----------------------------------------------------------------
+
+def extract(text: str, opts: Options, rules_for: Callable[[Site | None], RuleSet]) -> tuple[Article, Trace]:
+    trace = Trace()
+    source = source_lines(text)
+    doc = Doc(split_lines(source), trace, opts)
+    kinds = group_kinds(doc.lines)
+    mark_prose(doc.lines, opts)
+    article = Article(url=opts.url)
+    if not doc.lines:
+        return article, trace
+    meta = read_preamble(doc)
+    article.url = opts.url or meta.get("url")
+    article.author = meta.get("author")
+    article.published = meta.get("published")
+    site = find_site(doc.lines, article.url, opts)
+    if site is not None:
+        if site.kind == "aggregator":
+            article.aggregator = site.name
+        else:
+            article.site = site.name
+    classify(doc.lines, rules_for(site), kinds, opts)
+
+    if not meta and already_clean(doc, opts):
+        drop_phrases(doc, article)
+        first = doc.live()[0]
+        if not first.prose:
+            article.title = first.text
+            doc.kept[first.n] = False
+        article.text = verbatim(source, {src for ln in doc.lines if not doc.kept[ln.n] for src in ln.srcs})
+        article.removed = [e.to_dict() for e in trace.events]
+        return article, trace
+
+    paragraphs = paragraph_layout(doc)
+    drop_repeats(doc)
+    drop_wordless(doc, kinds)
+    cut_at_wall(doc, article)
+    run = body_span(doc, paragraphs)
+    drop_phrases(doc, article)
+    declared = meta.get("title")
+    if run is not None:
+        headline = header(doc, article, site, run[0], declared)
+        drop_below(doc, run[1])
+    else:
+        live = doc.live()
+        headline = live[0] if live and is_headline(live[0], opts) and len(live) > 1 else None
+    if headline is not None:
+        article.title = headline.text
+        doc.kept[headline.n] = False
+    elif declared:
+        article.title = declared
+    article.text = render(doc.live(), kinds, paragraphs)
+    article.removed = [e.to_dict() for e in trace.events]
+    return article, trace

@@ -11,7 +11,6 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .locate import COMMAS, class_weight
 from .options import Options
 from .rules.ruleset import RuleSet, fold
 from .trace import Trace
@@ -21,9 +20,6 @@ BLOCKS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "table", "tr", "td", "th",
     "form", "fieldset", "address", "details", "summary", "main", "center", "pre", "hr",
 })
-CONDITIONAL = ("form", "fieldset", "table", "ul", "ol", "dl", "div", "section", "aside", "header", "footer",
-               "nav", "figure")
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 class BuiltinRule:
@@ -31,9 +27,6 @@ class BuiltinRule:
         self.id, self.reason, self.selector = id, reason, None
 
 
-FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or form-like")
-NEGATIVE_CLASS = BuiltinRule("negative-class", "container whose class or id names page furniture")
-LINK_LIST = BuiltinRule("link-list", "list of links (navigation, related stories)")
 TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
 
 
@@ -89,47 +82,6 @@ def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
     for selector, compiled, rule in rules.index.complex:
         for node in compiled.select(region):
             plan.append(Removal(node, rule, selector))
-    return plan
-
-
-def link_density(node: Tag, total: int) -> float:
-    if not total:
-        return 0.0
-    return sum(len(text(a)) for a in node.find_all("a")) / total
-
-
-def fishy_blocks(region: Tag, opts: Options) -> list[Removal]:
-    """Readability's conditional cleaning: containers that do not read like prose."""
-    plan = []
-    for node in region.find_all(CONDITIONAL):
-        if node.find_parent("pre") or node.find_parent("code"):
-            continue
-        weight = class_weight(node) if opts.weight_classes else 0
-        if weight < 0:
-            plan.append(Removal(node, NEGATIVE_CLASS, f"{node.name}.{' '.join(node.get('class', []))}"))
-            continue
-        body = text(node)
-        if not opts.clean_conditionally or len(COMMAS.findall(body)) >= 10:
-            continue
-        is_list = node.name in ("ul", "ol", "dl")
-        p = len(node.find_all("p"))
-        img = len(node.find_all("img"))
-        li = len(node.find_all("li")) - 100
-        inputs = len(node.find_all(["input", "textarea", "select"]))
-        length = len(body)
-        density = link_density(node, length)
-        headings = sum(len(text(h)) for h in node.find_all(HEADINGS)) / length if length else 0
-        if node.find_parent("figure") or node.name == "figure":
-            continue
-        if ((img > 1 and p / img < 0.5)
-                or (not is_list and li > p)
-                or inputs > p // 3
-                or (not is_list and headings < 0.9 and length < 25 and (img == 0 or img > 2) and density > 0)
-                or (not is_list and weight < 25 and density > 0.2)
-                or (weight >= 25 and density > 0.5)):
-            plan.append(Removal(node, FISHY))
-        elif is_list and length and density > opts.max_link_density:
-            plan.append(Removal(node, LINK_LIST))
     return plan
 
 

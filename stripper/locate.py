@@ -55,9 +55,11 @@ def class_weight(el) -> int:
 class Stats:
     """Per-element figures computed bottom-up in one pass."""
 
-    chars: dict  # element -> characters of text (whitespace folded, roughly)
+    chars: dict  # element -> characters of text (whitespace trimmed, roughly)
     link_chars: dict  # element -> characters inside <a>
     has_block: dict  # element -> contains a block-level descendant
+    commas: dict  # element -> commas in its text
+    counts: dict  # element -> (paragraphs, images, list items, heading chars) below it
 
     def link_density(self, el) -> float:
         total = self.chars.get(el, 0)
@@ -67,7 +69,10 @@ class Stats:
 def _len(s: str | None) -> int:
     if not s:
         return 0
-    return len(s) - (len(s) - len(s.lstrip())) - (len(s) - len(s.rstrip())) if s.strip() else 0
+    return len(s.strip())
+
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def measure(root) -> tuple[list, Stats]:
@@ -75,23 +80,42 @@ def measure(root) -> tuple[list, Stats]:
     chars: dict = {}
     links: dict = {}
     has_block: dict = {}
+    commas: dict = {}
+    counts: dict = {}
+    count_commas = COMMAS.findall
     for el in reversed(elements):  # children before parents
-        own = _len(el.text)
+        text = el.text
+        own = _len(text)
+        n_commas = len(count_commas(text)) if text else 0
         link = 0
         block = False
+        p = img = li = heads = 0
         for child in el:
-            if not isinstance(child.tag, str):
+            tag = child.tag
+            if not isinstance(tag, str):
                 continue
-            own += chars.get(child, 0) + _len(child.tail)
-            link += links.get(child, 0)
-            if child.tag not in INLINE or has_block.get(child, False):
+            tail = child.tail
+            if tail:
+                own += _len(tail)
+                n_commas += len(count_commas(tail))
+            own += chars[child]
+            link += links[child]
+            n_commas += commas[child]
+            cp, ci, cl, ch = counts[child]
+            p += cp + (tag == "p")
+            img += ci + (tag == "img")
+            li += cl + (tag == "li")
+            heads += chars[child] if tag in HEADING_TAGS else ch
+            if tag not in INLINE or has_block[child]:
                 block = True
         if el.tag == "a":
             link = own
         chars[el] = own
         links[el] = link
         has_block[el] = block
-    return elements, Stats(chars, links, has_block)
+        commas[el] = n_commas
+        counts[el] = (p, img, li, heads)
+    return elements, Stats(chars, links, has_block, commas, counts)
 
 
 def direct_text(el) -> str:
@@ -173,8 +197,8 @@ def top_candidate(scores: dict, body) -> tuple:
     return best, scores.get(best, best_score)
 
 
-def locate(root, opts: Options) -> list:
-    """The elements that make up the article, in document order."""
+def locate(root, opts: Options) -> tuple[list, Stats]:
+    """The elements that make up the article, in document order, and the figures used to pick them."""
     body = root.find("body")
     if body is None:
         body = root
@@ -182,10 +206,10 @@ def locate(root, opts: Options) -> list:
     scores = score(elements, stats, opts)
     best, best_score = top_candidate(scores, body)
     if best is body or best is root:
-        return [best]
+        return [best], stats
     parent = best.getparent()
     if parent is None:
-        return [best]
+        return [best], stats
     threshold = max(10.0, best_score * opts.sibling_score_share)
     best_class = best.get("class")
     region = []
@@ -205,4 +229,4 @@ def locate(root, opts: Options) -> list:
                 region.append(sibling)
             elif 0 < length <= 80 and density == 0 and SENTENCE_END.search("".join(sibling.itertext())):
                 region.append(sibling)
-    return region
+    return region, stats

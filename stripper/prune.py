@@ -52,7 +52,7 @@ def protected_elements(root, rules: RuleSet) -> set:
         return set()
     out: set = set()
     for el in root.iter(etree.Element):
-        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"))):
+        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"), el.keys())):
             out.update(el.iter(etree.Element))
             out.update(el.iterancestors())
     return out
@@ -90,7 +90,7 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> Non
     for el in root.iter(etree.Element):
         if el.tag in ("html", "body") or el in protected:
             continue
-        for simple, rule in rules.index.match(el.tag, el.get, el.get("class")):
+        for simple, rule in rules.index.match(el.tag, el.get, el.get("class"), el.keys()):
             stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
             hits.append((el, rule, simple.text, stage))
             break
@@ -100,14 +100,17 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> Non
 def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
     """Class/id furniture patterns (readability's 'unlikely candidates')."""
     hits = []
+    verdicts: dict[str, object] = {}  # pages repeat the same class names many times
     for el in root.iter(etree.Element):
         if el.tag in NEVER_UNLIKELY or el in protected:
             continue
         names = dom.class_and_id(el)
         if not names:
             continue
-        for pattern, unless, rule in rules.class_rules:
-            if pattern.search(names) and not (unless and unless.search(names)):
-                hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
-                break
+        if names not in verdicts:
+            verdicts[names] = next((rule for pattern, unless, rule in rules.class_rules
+                                    if pattern.search(names) and not (unless and unless.search(names))), None)
+        rule = verdicts[names]
+        if rule is not None:
+            hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
     drop_outermost(hits, trace)

@@ -36,6 +36,8 @@ class Simple:
             return ("class", self.classes[0])
         if self.tag:
             return ("tag", self.tag)
+        if self.attrs:
+            return ("attr", self.attrs[0][0])
         return ("any", "")
 
     def matches(self, tag: str, get: Callable[[str], Any], classes: set[str]) -> bool:
@@ -115,8 +117,12 @@ class SelectorIndex:
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
 
-    def match(self, tag: str, get: Callable[[str], Any], class_attr: Any) -> Iterable[tuple[Simple, Any]]:
-        """Yield (selector, payload) for every simple selector this element matches."""
+    def match(self, tag: str, get: Callable[[str], Any], class_attr: Any,
+              attr_names: Iterable[str] = ()) -> Iterable[tuple[Simple, Any]]:
+        """Yield (selector, payload) for every simple selector this element matches.
+
+        `attr_names` are the element's attribute names, for attribute-only selectors.
+        """
         if not isinstance(tag, str):
             return
         if isinstance(class_attr, list):
@@ -128,6 +134,7 @@ class SelectorIndex:
         if el_id:
             keys.append(("id", el_id))
         keys.extend(("class", c) for c in classes)
+        keys.extend(("attr", a) for a in attr_names)
         buckets = self.buckets
         for key in keys:
             for simple, payload in buckets.get(key, ()):

@@ -33,7 +33,7 @@ LINK_LIST = _Rule("link-list", "list made of links (navigation, related stories)
 def verdict(el, stats: Stats, opts: Options):
     """The rule that condemns `el`, or None."""
     weight = class_weight(el) if opts.weight_classes else 0
-    if weight < 0:
+    if weight + (stats.scores or {}).get(el, 0) < 0:
         return NEGATIVE_CLASS
     length = stats.chars.get(el, 0)
     density = stats.link_density(el)

@@ -53,3 +53,28 @@ def class_and_id(el: etree._Element) -> str:
     if c and i:
         return c + " " + i
     return c or i or ""
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace `el` by its children and text (keep the content, lose the tag)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    text, tail = el.text or "", el.tail or ""
+    prev = el.getprevious()
+    if text:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    children = list(el)
+    for i, child in enumerate(children):
+        parent.insert(index + i, child)
+    last = children[-1] if children else el.getprevious()
+    parent.remove(el)
+    if tail:
+        if last is not None and last is not el:
+            last.tail = (last.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail

@@ -36,6 +36,15 @@ POSITIVE = re.compile(
 COMMAS = re.compile(r"[,，、،;]")
 SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
 NO_SCORE_TAGS = frozenset({"html", "body", "head"})
+# Readability's look at the runners-up: this many top candidates are compared...
+TOP_CANDIDATES = 5
+# ...and when this many score within 75% of the best under one ancestor, the ancestor wins.
+MIN_CLOSE_CANDIDATES = 3
+# A paragraph counts as prose when less than this share of it is link text.
+PROSE_MAX_LINK_DENSITY = 0.3
+# Climbing to an ancestor needs this much more prose, and more prose than other text.
+PROSE_GAIN_CHARS = 500
+PROSE_GAIN_RATIO = 1.0
 
 
 def class_weight(el) -> int:
@@ -60,6 +69,7 @@ class Stats:
     has_block: dict  # element -> contains a block-level descendant
     commas: dict  # element -> commas in its text
     counts: dict  # element -> (paragraphs, images, list items, heading chars) below it
+    scores: dict = None  # element -> content score, once scored
 
     def link_density(self, el) -> float:
         total = self.chars.get(el, 0)
@@ -127,9 +137,15 @@ def direct_text(el) -> str:
     return "".join(parts)
 
 
-def score(elements: list, stats: Stats, opts: Options) -> dict:
-    """Content scores for candidate containers."""
+def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
+    """Content scores for candidate containers, and the prose each element holds.
+
+    Prose is the length of the paragraphs below an element that read like text
+    (few links); unlike scores it reaches every ancestor, so a container can be
+    compared with the sections it holds however deep they sit.
+    """
     scores: dict = {}
+    prose: dict = {}
     levels = opts.score_ancestor_levels
     for el in elements:
         tag = el.tag
@@ -152,6 +168,11 @@ def score(elements: list, stats: Stats, opts: Options) -> dict:
         if text is None:
             text = "".join(el.itertext())
         points = 1 + len(COMMAS.findall(text)) + min(length // 100, 3)
+        if stats.has_block[el] or stats.link_density(el) < PROSE_MAX_LINK_DENSITY:
+            node = el
+            while node is not None:
+                prose[node] = prose.get(node, 0) + length
+                node = node.getparent()
         target = el if stats.has_block[el] else el.getparent()
         level = 0
         while target is not None and level < levels:
@@ -165,14 +186,25 @@ def score(elements: list, stats: Stats, opts: Options) -> dict:
             level += 1
     for el in scores:
         scores[el] *= 1 - stats.link_density(el)
-    return scores
+    return scores, prose
 
 
-def top_candidate(scores: dict, body) -> tuple:
+def top_candidate(scores: dict, prose: dict, stats: Stats, body) -> tuple:
     if not scores:
         return body, 0.0
-    best = max(scores, key=scores.__getitem__)
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:TOP_CANDIDATES]
+    best = ranked[0]
     best_score = scores[best]
+    # Several near-equal candidates under one ancestor: the article is split in sections.
+    close = [c for c in ranked[1:] if scores[c] >= best_score * 0.75]
+    if len(close) >= MIN_CLOSE_CANDIDATES:
+        lineages = [set(c.iterancestors()) for c in close]
+        for ancestor in best.iterancestors():
+            if ancestor.tag in NO_SCORE_TAGS:
+                break
+            if sum(ancestor in lineage for lineage in lineages) >= MIN_CLOSE_CANDIDATES:
+                best = ancestor
+                break
     # Climb while a parent scores higher: more of the article lies beside the best block.
     threshold = best_score / 3
     last = best_score
@@ -189,6 +221,17 @@ def top_candidate(scores: dict, body) -> tuple:
             break
         last = parent_score
         parent = parent.getparent()
+    # Climb while an ancestor adds much more prose than furniture: the rest of the article.
+    node = best.getparent()
+    while node is not None and node.tag not in NO_SCORE_TAGS:
+        gained = prose.get(node, 0) - prose.get(best, 0)
+        other = (stats.chars[node] - prose.get(node, 0)) - (stats.chars[best] - prose.get(best, 0))
+        if gained >= PROSE_GAIN_CHARS and gained >= other * PROSE_GAIN_RATIO \
+                and stats.link_density(node) < PROSE_MAX_LINK_DENSITY:
+            best = node
+        elif gained > 0:
+            break
+        node = node.getparent()
     # An only child says nothing: its parent is the real container.
     parent = best.getparent()
     while parent is not None and parent.tag not in NO_SCORE_TAGS and len(parent) == 1:
@@ -203,8 +246,9 @@ def locate(root, opts: Options) -> tuple[list, Stats]:
     if body is None:
         body = root
     elements, stats = measure(root)
-    scores = score(elements, stats, opts)
-    best, best_score = top_candidate(scores, body)
+    scores, prose = score(elements, stats, opts)
+    stats.scores = scores
+    best, best_score = top_candidate(scores, prose, stats, body)
     if best is body or best is root:
         return [best], stats
     parent = best.getparent()

@@ -16,9 +16,13 @@ from .trace import Trace
 # Elements that hold no readable article text.
 NON_CONTENT = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
-    "video", "audio", "source", "track", "map", "button", "input", "select", "option", "textarea",
-    "link", "meta", "head", "dialog", "base", "param", "frame", "frameset", "applet",
+    "video", "audio", "source", "track", "map", "input", "link", "meta", "base", "param", "frame",
+    "frameset", "applet",
 })
+# Controls hold a few words; one holding more is a parser mis-nesting
+# (an unclosed <button> swallowing the page), so only its own tag goes.
+CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
+CONTROL_MAX_CHARS = 200
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -64,6 +68,12 @@ def drop_non_content(root, trace: Trace) -> None:
     doomed += list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity))
     for el in doomed:
         dom.drop(el)
+    for el in [el for el in root.iter(*CONTROLS)]:
+        if len(dom.text_of(el)) <= CONTROL_MAX_CHARS:
+            dom.drop(el)
+            doomed.append(el)
+        else:
+            dom.unwrap(el)
     if doomed:
         trace.record("prune", NON_CONTENT_RULE.id, NON_CONTENT_RULE.reason, "")
         trace.events[-1].preview = f"{len(doomed)} elements"

@@ -28,10 +28,13 @@ class _Rule:
 FISHY = _Rule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or list-heavy")
 NEGATIVE_CLASS = _Rule("negative-class", "container whose class or id names page furniture")
 LINK_LIST = _Rule("link-list", "list made of links (navigation, related stories)")
+TEASER = _Rule("teaser-card", "teaser for another page: a linked headline with a short excerpt")
 
 
 def verdict(el, stats: Stats, opts: Options):
     """The rule that condemns `el`, or None."""
+    if stats.cards and el in stats.cards:
+        return TEASER
     weight = class_weight(el) if opts.weight_classes else 0
     if weight + (stats.scores or {}).get(el, 0) < 0:
         return NEGATIVE_CLASS
@@ -55,13 +58,14 @@ def verdict(el, stats: Stats, opts: Options):
 
 def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
     total = sum(stats.chars.get(el, 0) for el in region)
+    cards = stats.cards or set()
     plan = []
     for top in region:
         # Outermost first: once a container is condemned its insides need no verdict.
         stack = [top]
         while stack:
             el = stack.pop()
-            if el is not top and el.tag in CONDITIONAL and el.getparent() is not None:
+            if el is not top and (el.tag in CONDITIONAL or el in cards) and el.getparent() is not None:
                 rule = verdict(el, stats, opts)
                 if rule is not None:
                     plan.append((el, rule))

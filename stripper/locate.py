@@ -45,6 +45,9 @@ PROSE_MAX_LINK_DENSITY = 0.3
 # Climbing to an ancestor needs this much more prose, and more prose than other text.
 PROSE_GAIN_CHARS = 500
 PROSE_GAIN_RATIO = 1.0
+# A teaser card is at most this big and this far above its linked headline.
+CARD_MAX_CHARS = 600
+CARD_MAX_LEVELS = 4
 
 
 def class_weight(el) -> int:
@@ -70,6 +73,7 @@ class Stats:
     commas: dict  # element -> commas in its text
     counts: dict  # element -> (paragraphs, images, list items, heading chars) below it
     scores: dict = None  # element -> content score, once scored
+    cards: set = None  # teaser cards: a linked headline and a short excerpt of another page
 
     def link_density(self, el) -> float:
         total = self.chars.get(el, 0)
@@ -137,6 +141,50 @@ def direct_text(el) -> str:
     return "".join(parts)
 
 
+def find_cards(elements: list, stats: Stats) -> set:
+    """Teaser cards: the largest small container around a headline that links elsewhere.
+
+    A heading that is a link announces another page; its excerpt is not this
+    article's prose, however well written.
+    """
+    linked = []
+    for el in elements:
+        tag = el.tag
+        if tag in HEADING_TAGS:
+            if stats.link_chars[el] and stats.link_chars[el] >= stats.chars[el] * 0.5:
+                linked.append(el)
+        elif tag == "a" and stats.counts[el][3]:  # a link wrapping a heading
+            linked.append(el)
+    headings_below: dict = {}
+    chains = []
+    for h in linked:
+        chain = list(h.iterancestors())[:CARD_MAX_LEVELS]
+        chains.append((h, chain))
+        for a in chain:
+            headings_below[a] = headings_below.get(a, 0) + 1
+    cards = set()
+    for h, chain in chains:
+        card = None
+        for a in chain:
+            if a.tag in NO_SCORE_TAGS or headings_below[a] > 1 or stats.chars[a] > CARD_MAX_CHARS:
+                break
+            card = a
+        if card is not None:
+            cards.add(card)
+    return cards
+
+
+def in_card(el, cards: set) -> bool:
+    node = el
+    for _ in range(CARD_MAX_LEVELS + 1):
+        if node is None:
+            return False
+        if node in cards:
+            return True
+        node = node.getparent()
+    return False
+
+
 def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
     """Content scores for candidate containers, and the prose each element holds.
 
@@ -164,6 +212,8 @@ def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
             length = stats.chars[el]
             text = None
         if length < opts.min_paragraph_chars:
+            continue
+        if stats.cards and in_card(el, stats.cards):
             continue
         if text is None:
             text = "".join(el.itertext())
@@ -246,6 +296,7 @@ def locate(root, opts: Options) -> tuple[list, Stats]:
     if body is None:
         body = root
     elements, stats = measure(root)
+    stats.cards = find_cards(elements, stats)
     scores, prose = score(elements, stats, opts)
     stats.scores = scores
     best, best_score = top_candidate(scores, prose, stats, body)

@@ -23,6 +23,8 @@ NON_CONTENT = frozenset({
 # (an unclosed <button> swallowing the page), so only its own tag goes.
 CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
 CONTROL_MAX_CHARS = 200
+# A furniture-named element holding more than this share of the page's text is kept.
+UNLIKELY_MAX_SHARE = 0.4
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -108,7 +110,11 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> Non
 
 
 def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
-    """Class/id furniture patterns (readability's 'unlikely candidates')."""
+    """Class/id furniture patterns (readability's 'unlikely candidates').
+
+    A match that holds the page's headline or a large share of its text is a
+    layout wrapper with an unlucky name ("layout-sidebar-right"), not furniture.
+    """
     hits = []
     verdicts: dict[str, object] = {}  # pages repeat the same class names many times
     for el in root.iter(etree.Element):
@@ -123,4 +129,14 @@ def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
         rule = verdicts[names]
         if rule is not None:
             hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
+    if hits:
+        body = root.find("body")
+        page_chars = len(dom.text_of(body if body is not None else root)) or 1
+        hits = [h for h in hits if not _holds_article(h[0], page_chars)]
     drop_outermost(hits, trace)
+
+
+def _holds_article(el, page_chars: int) -> bool:
+    if el.find(".//article") is not None:
+        return True
+    return len(dom.text_of(el)) > page_chars * UNLIKELY_MAX_SHARE

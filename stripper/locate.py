@@ -46,7 +46,7 @@ PROSE_MAX_LINK_DENSITY = 0.3
 PROSE_GAIN_CHARS = 500
 PROSE_GAIN_RATIO = 1.0
 # A teaser card is at most this big and this far above its linked headline.
-CARD_MAX_CHARS = 600
+CARD_MAX_CHARS = 400
 CARD_MAX_LEVELS = 4
 
 

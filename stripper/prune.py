@@ -23,8 +23,8 @@ NON_CONTENT = frozenset({
 # (an unclosed <button> swallowing the page), so only its own tag goes.
 CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
 CONTROL_MAX_CHARS = 200
-# A furniture-named element holding more than this share of the page's text is kept.
-UNLIKELY_MAX_SHARE = 0.4
+# A hidden or furniture-named element holding more than this share of the page's text is kept.
+HOLDER_MAX_SHARE = 0.4
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -90,8 +90,11 @@ def is_hidden(el) -> bool:
 
 
 def drop_hidden(root, trace: Trace, protected: set) -> None:
-    drop_outermost([(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
-                    if is_hidden(el) and el not in protected and el.tag not in ("html", "body")], trace)
+    """Hidden elements go, except one holding most of the page: pages that reveal
+    their article with JavaScript ship it hidden, and the article is what we want."""
+    hits = [(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
+            if is_hidden(el) and el not in protected and el.tag not in ("html", "body")]
+    drop_outermost(without_article_holders(root, hits), trace)
 
 
 def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
@@ -129,14 +132,14 @@ def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
         rule = verdicts[names]
         if rule is not None:
             hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
-    if hits:
-        body = root.find("body")
-        page_chars = len(dom.text_of(body if body is not None else root)) or 1
-        hits = [h for h in hits if not _holds_article(h[0], page_chars)]
-    drop_outermost(hits, trace)
+    drop_outermost(without_article_holders(root, hits), trace)
 
 
-def _holds_article(el, page_chars: int) -> bool:
-    if el.find(".//article") is not None:
-        return True
-    return len(dom.text_of(el)) > page_chars * UNLIKELY_MAX_SHARE
+def without_article_holders(root, hits: list) -> list:
+    """Hits minus those holding an <article> or a large share of the page's text."""
+    if not hits:
+        return hits
+    body = root.find("body")
+    page_chars = len(dom.text_of(body if body is not None else root)) or 1
+    return [h for h in hits if h[0].find(".//article") is None
+            and len(dom.text_of(h[0])) <= page_chars * HOLDER_MAX_SHARE]

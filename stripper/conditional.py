@@ -77,6 +77,7 @@ def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
                      action="revert")
         return
     for el, rule in plan:
-        trace.record("clean", rule.id, rule.reason, dom.text_of(el),
+        chars, head = dom.text_size(el)
+        trace.record("clean", rule.id, rule.reason, head, chars=chars,
                      selector=f"{el.tag}.{el.get('class', '')}".rstrip("."))
         dom.drop(el)

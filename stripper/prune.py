@@ -48,7 +48,8 @@ def drop_outermost(hits, trace: Trace) -> None:
         if any(a in removed for a in el.iterancestors()):
             continue
         removed.add(el)
-        trace.record(stage, rule.id, rule.reason, dom.text_of(el), selector=selector)
+        chars, head = dom.text_size(el)
+        trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
         dom.drop(el)
 
 
@@ -140,6 +141,6 @@ def without_article_holders(root, hits: list) -> list:
     if not hits:
         return hits
     body = root.find("body")
-    page_chars = len(dom.text_of(body if body is not None else root)) or 1
+    page_chars = dom.text_size(body if body is not None else root)[0] or 1
     return [h for h in hits if h[0].find(".//article") is None
-            and len(dom.text_of(h[0])) <= page_chars * HOLDER_MAX_SHARE]
+            and dom.text_size(h[0])[0] <= page_chars * HOLDER_MAX_SHARE]

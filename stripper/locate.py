@@ -271,17 +271,18 @@ def top_candidate(scores: dict, prose: dict, stats: Stats, body) -> tuple:
             break
         last = parent_score
         parent = parent.getparent()
-    # Climb while an ancestor adds much more prose than furniture: the rest of the article.
-    node = best.getparent()
-    while node is not None and node.tag not in NO_SCORE_TAGS:
-        gained = prose.get(node, 0) - prose.get(best, 0)
-        other = (stats.chars[node] - prose.get(node, 0)) - (stats.chars[best] - prose.get(best, 0))
-        if gained >= PROSE_GAIN_CHARS and gained >= other * PROSE_GAIN_RATIO \
+    # Climb to the ancestor that adds the most prose over furniture: the rest of the article.
+    def net(el) -> int:
+        return prose.get(el, 0) * (1 + PROSE_GAIN_RATIO) - stats.chars[el]
+
+    start = best
+    for node in start.iterancestors():
+        if node.tag in NO_SCORE_TAGS:
+            break
+        gained = prose.get(node, 0) - prose.get(start, 0)
+        if gained >= PROSE_GAIN_CHARS and net(node) > net(best) \
                 and stats.link_density(node) < PROSE_MAX_LINK_DENSITY:
             best = node
-        elif gained > 0:
-            break
-        node = node.getparent()
     # An only child says nothing: its parent is the real container.
     parent = best.getparent()
     while parent is not None and parent.tag not in NO_SCORE_TAGS and len(parent) == 1:

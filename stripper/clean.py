@@ -28,6 +28,11 @@ class BuiltinRule:
 
 
 TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
+LINK_LINE = BuiltinRule("link-line", "a short line that is only a link (section label, teaser, navigation)")
+# The headline is looked for among the first few blocks of the body only.
+TITLE_SEARCH_BLOCKS = 8
+# A line this long with few links is article prose; link lines are only dropped around it.
+PROSE_LINE_CHARS = 80
 
 
 @dataclass
@@ -111,6 +116,10 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                 if len(body) <= rule_limit and (m.covered >= opts.min_phrase_share or wall):
                     if m.rule.paywall:
                         walls.append(m.rule)
+                    parent = node.parent
+                    if (m.rule.container and parent is not None and parent is not region
+                            and _first_block(parent) is node and len(text(parent)) <= 2 * limit):
+                        node = parent  # "Sponsored" labels its whole box
                     if m.rule.cut and not cut:
                         cut = [Removal(node, m.rule, action="cut")]
                         cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
@@ -119,6 +128,15 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                     continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
+
+
+def _first_block(parent: Tag) -> Tag | None:
+    for child in parent.children:
+        if isinstance(child, Tag):
+            return child
+        if isinstance(child, NavigableString) and child.strip():
+            return None
+    return None
 
 
 def _following(node: Tag, region: Tag) -> list[Tag]:
@@ -136,10 +154,35 @@ def _following(node: Tag, region: Tag) -> list[Tag]:
 
 
 def title_repeat(region: Tag, title: str | None) -> list[Removal]:
+    """The headline printed again at the top of the body (any tag: old pages use <font><b>)."""
     if not title:
         return []
     want = fold(title)
     for h in region.find_all(["h1", "h2"], limit=3):
         if fold(text(h)) == want:
             return [Removal(h, TITLE_REPEAT)]
+    for node in region.find_all(BLOCKS, limit=TITLE_SEARCH_BLOCKS):
+        if fold(text(node)) == want:
+            return [Removal(node, TITLE_REPEAT)]
     return []
+
+
+def link_lines(region: Tag, opts: Options) -> list[Removal]:
+    """Short lines that are nothing but a link, before the article's first paragraph
+    or after its last: section kickers, "Back to top", "More stories"."""
+    lines = []  # (node, is_link_line, is_prose) in document order
+    for node in region.find_all(["p", "div"]):
+        if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.children):
+            continue
+        body = text(node)
+        if not body:
+            continue
+        linked = sum(len(text(a)) for a in node.find_all("a")) if node.a is not None else 0
+        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= len(body) * 0.9,
+                      len(body) >= PROSE_LINE_CHARS and linked < len(body) * 0.5))
+    prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
+    if not prose:
+        return []
+    first, last = prose[0], prose[-1]
+    return [Removal(node, LINK_LINE) for i, (node, is_link, _) in enumerate(lines)
+            if is_link and (i < first or i > last)]

@@ -119,6 +119,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
 
     clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
     clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
+    clean.apply(clean.link_lines(region, opts), region, "chrome", trace, opts)
     removals, cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)

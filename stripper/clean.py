@@ -11,7 +11,6 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .locate import COMMAS, class_weight
 from .options import Options
 from .rules.ruleset import RuleSet, fold
 from .trace import Trace
@@ -21,9 +20,6 @@ BLOCKS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "table", "tr", "td", "th",
     "form", "fieldset", "address", "details", "summary", "main", "center", "pre", "hr",
 })
-CONDITIONAL = ("form", "fieldset", "table", "ul", "ol", "dl", "div", "section", "aside", "header", "footer",
-               "nav", "figure")
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 class BuiltinRule:
@@ -31,10 +27,12 @@ class BuiltinRule:
         self.id, self.reason, self.selector = id, reason, None
 
 
-FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or form-like")
-NEGATIVE_CLASS = BuiltinRule("negative-class", "container whose class or id names page furniture")
-LINK_LIST = BuiltinRule("link-list", "list of links (navigation, related stories)")
 TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
+LINK_LINE = BuiltinRule("link-line", "a short line that is only a link (section label, teaser, navigation)")
+# The headline is looked for among the first few blocks of the body only.
+TITLE_SEARCH_BLOCKS = 8
+# A line this long with few links is article prose; link lines are only dropped around it.
+PROSE_LINE_CHARS = 80
 
 
 @dataclass
@@ -92,47 +90,6 @@ def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
     return plan
 
 
-def link_density(node: Tag, total: int) -> float:
-    if not total:
-        return 0.0
-    return sum(len(text(a)) for a in node.find_all("a")) / total
-
-
-def fishy_blocks(region: Tag, opts: Options) -> list[Removal]:
-    """Readability's conditional cleaning: containers that do not read like prose."""
-    plan = []
-    for node in region.find_all(CONDITIONAL):
-        if node.find_parent("pre") or node.find_parent("code"):
-            continue
-        weight = class_weight(node) if opts.weight_classes else 0
-        if weight < 0:
-            plan.append(Removal(node, NEGATIVE_CLASS, f"{node.name}.{' '.join(node.get('class', []))}"))
-            continue
-        body = text(node)
-        if not opts.clean_conditionally or len(COMMAS.findall(body)) >= 10:
-            continue
-        is_list = node.name in ("ul", "ol", "dl")
-        p = len(node.find_all("p"))
-        img = len(node.find_all("img"))
-        li = len(node.find_all("li")) - 100
-        inputs = len(node.find_all(["input", "textarea", "select"]))
-        length = len(body)
-        density = link_density(node, length)
-        headings = sum(len(text(h)) for h in node.find_all(HEADINGS)) / length if length else 0
-        if node.find_parent("figure") or node.name == "figure":
-            continue
-        if ((img > 1 and p / img < 0.5)
-                or (not is_list and li > p)
-                or inputs > p // 3
-                or (not is_list and headings < 0.9 and length < 25 and (img == 0 or img > 2) and density > 0)
-                or (not is_list and weight < 25 and density > 0.2)
-                or (weight >= 25 and density > 0.5)):
-            plan.append(Removal(node, FISHY))
-        elif is_list and length and density > opts.max_link_density:
-            plan.append(Removal(node, LINK_LIST))
-    return plan
-
-
 def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Removal], list[Removal], list]:
     """Short blocks made of chrome phrases; wall prompts cut the rest of the article.
 
@@ -159,6 +116,10 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                 if len(body) <= rule_limit and (m.covered >= opts.min_phrase_share or wall):
                     if m.rule.paywall:
                         walls.append(m.rule)
+                    parent = node.parent
+                    if (m.rule.container and parent is not None and parent is not region
+                            and _first_block(parent) is node and len(text(parent)) <= 2 * limit):
+                        node = parent  # "Sponsored" labels its whole box
                     if m.rule.cut and not cut:
                         cut = [Removal(node, m.rule, action="cut")]
                         cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
@@ -167,6 +128,15 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                     continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
+
+
+def _first_block(parent: Tag) -> Tag | None:
+    for child in parent.children:
+        if isinstance(child, Tag):
+            return child
+        if isinstance(child, NavigableString) and child.strip():
+            return None
+    return None
 
 
 def _following(node: Tag, region: Tag) -> list[Tag]:
@@ -184,10 +154,35 @@ def _following(node: Tag, region: Tag) -> list[Tag]:
 
 
 def title_repeat(region: Tag, title: str | None) -> list[Removal]:
+    """The headline printed again at the top of the body (any tag: old pages use <font><b>)."""
     if not title:
         return []
     want = fold(title)
     for h in region.find_all(["h1", "h2"], limit=3):
         if fold(text(h)) == want:
             return [Removal(h, TITLE_REPEAT)]
+    for node in region.find_all(BLOCKS, limit=TITLE_SEARCH_BLOCKS):
+        if fold(text(node)) == want:
+            return [Removal(node, TITLE_REPEAT)]
     return []
+
+
+def link_lines(region: Tag, opts: Options) -> list[Removal]:
+    """Short lines that are nothing but a link, before the article's first paragraph
+    or after its last: section kickers, "Back to top", "More stories"."""
+    lines = []  # (node, is_link_line, is_prose) in document order
+    for node in region.find_all(["p", "div"]):
+        if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.children):
+            continue
+        body = text(node)
+        if not body:
+            continue
+        linked = sum(len(text(a)) for a in node.find_all("a")) if node.a is not None else 0
+        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= len(body) * 0.9,
+                      len(body) >= PROSE_LINE_CHARS and linked < len(body) * 0.5))
+    prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
+    if not prose:
+        return []
+    first, last = prose[0], prose[-1]
+    return [Removal(node, LINK_LINE) for i, (node, is_link, _) in enumerate(lines)
+            if is_link and (i < first or i > last)]

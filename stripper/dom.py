@@ -32,6 +32,22 @@ def text_of(el: etree._Element) -> str:
     return WS.sub(" ", "".join(el.itertext())).strip()
 
 
+def text_size(el: etree._Element, preview_chars: int = 120) -> tuple[int, str]:
+    """(characters of text, the first words): cheaper than text_of on big elements."""
+    total = 0
+    head: list[str] = []
+    head_len = 0
+    for piece in el.itertext():
+        piece = piece.strip()
+        if not piece:
+            continue
+        total += len(piece) + 1
+        if head_len < preview_chars:
+            head.append(piece)
+            head_len += len(piece) + 1
+    return max(total - 1, 0), WS.sub(" ", " ".join(head))[:preview_chars]
+
+
 def drop(el: etree._Element) -> None:
     """Remove `el` but keep its tail text, which belongs to the parent."""
     parent = el.getparent()
@@ -53,3 +69,28 @@ def class_and_id(el: etree._Element) -> str:
     if c and i:
         return c + " " + i
     return c or i or ""
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace `el` by its children and text (keep the content, lose the tag)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    text, tail = el.text or "", el.tail or ""
+    prev = el.getprevious()
+    if text:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    children = list(el)
+    for i, child in enumerate(children):
+        parent.insert(index + i, child)
+    last = children[-1] if children else el.getprevious()
+    parent.remove(el)
+    if tail:
+        if last is not None and last is not el:
+            last.tail = (last.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail

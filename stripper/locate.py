@@ -36,6 +36,18 @@ POSITIVE = re.compile(
 COMMAS = re.compile(r"[,，、،;]")
 SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
 NO_SCORE_TAGS = frozenset({"html", "body", "head"})
+# Readability's look at the runners-up: this many top candidates are compared...
+TOP_CANDIDATES = 5
+# ...and when this many score within 75% of the best under one ancestor, the ancestor wins.
+MIN_CLOSE_CANDIDATES = 3
+# A paragraph counts as prose when less than this share of it is link text.
+PROSE_MAX_LINK_DENSITY = 0.3
+# Climbing to an ancestor needs this much more prose, and more prose than other text.
+PROSE_GAIN_CHARS = 500
+PROSE_GAIN_RATIO = 1.0
+# A teaser card is at most this big and this far above its linked headline.
+CARD_MAX_CHARS = 400
+CARD_MAX_LEVELS = 4
 
 
 def class_weight(el) -> int:
@@ -55,9 +67,13 @@ def class_weight(el) -> int:
 class Stats:
     """Per-element figures computed bottom-up in one pass."""
 
-    chars: dict  # element -> characters of text (whitespace folded, roughly)
+    chars: dict  # element -> characters of text (whitespace trimmed, roughly)
     link_chars: dict  # element -> characters inside <a>
     has_block: dict  # element -> contains a block-level descendant
+    commas: dict  # element -> commas in its text
+    counts: dict  # element -> (paragraphs, images, list items, heading chars) below it
+    scores: dict = None  # element -> content score, once scored
+    cards: set = None  # teaser cards: a linked headline and a short excerpt of another page
 
     def link_density(self, el) -> float:
         total = self.chars.get(el, 0)
@@ -67,7 +83,10 @@ class Stats:
 def _len(s: str | None) -> int:
     if not s:
         return 0
-    return len(s) - (len(s) - len(s.lstrip())) - (len(s) - len(s.rstrip())) if s.strip() else 0
+    return len(s.strip())
+
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def measure(root) -> tuple[list, Stats]:
@@ -75,23 +94,42 @@ def measure(root) -> tuple[list, Stats]:
     chars: dict = {}
     links: dict = {}
     has_block: dict = {}
+    commas: dict = {}
+    counts: dict = {}
+    count_commas = COMMAS.findall
     for el in reversed(elements):  # children before parents
-        own = _len(el.text)
+        text = el.text
+        own = _len(text)
+        n_commas = len(count_commas(text)) if text else 0
         link = 0
         block = False
+        p = img = li = heads = 0
         for child in el:
-            if not isinstance(child.tag, str):
+            tag = child.tag
+            if not isinstance(tag, str):
                 continue
-            own += chars.get(child, 0) + _len(child.tail)
-            link += links.get(child, 0)
-            if child.tag not in INLINE or has_block.get(child, False):
+            tail = child.tail
+            if tail:
+                own += _len(tail)
+                n_commas += len(count_commas(tail))
+            own += chars[child]
+            link += links[child]
+            n_commas += commas[child]
+            cp, ci, cl, ch = counts[child]
+            p += cp + (tag == "p")
+            img += ci + (tag == "img")
+            li += cl + (tag == "li")
+            heads += chars[child] if tag in HEADING_TAGS else ch
+            if tag not in INLINE or has_block[child]:
                 block = True
         if el.tag == "a":
             link = own
         chars[el] = own
         links[el] = link
         has_block[el] = block
-    return elements, Stats(chars, links, has_block)
+        commas[el] = n_commas
+        counts[el] = (p, img, li, heads)
+    return elements, Stats(chars, links, has_block, commas, counts)
 
 
 def direct_text(el) -> str:
@@ -103,9 +141,59 @@ def direct_text(el) -> str:
     return "".join(parts)
 
 
-def score(elements: list, stats: Stats, opts: Options) -> dict:
-    """Content scores for candidate containers."""
+def find_cards(elements: list, stats: Stats) -> set:
+    """Teaser cards: the largest small container around a headline that links elsewhere.
+
+    A heading that is a link announces another page; its excerpt is not this
+    article's prose, however well written.
+    """
+    linked = []
+    for el in elements:
+        tag = el.tag
+        if tag in HEADING_TAGS:
+            if stats.link_chars[el] and stats.link_chars[el] >= stats.chars[el] * 0.5:
+                linked.append(el)
+        elif tag == "a" and stats.counts[el][3]:  # a link wrapping a heading
+            linked.append(el)
+    headings_below: dict = {}
+    chains = []
+    for h in linked:
+        chain = list(h.iterancestors())[:CARD_MAX_LEVELS]
+        chains.append((h, chain))
+        for a in chain:
+            headings_below[a] = headings_below.get(a, 0) + 1
+    cards = set()
+    for h, chain in chains:
+        card = None
+        for a in chain:
+            if a.tag in NO_SCORE_TAGS or headings_below[a] > 1 or stats.chars[a] > CARD_MAX_CHARS:
+                break
+            card = a
+        if card is not None:
+            cards.add(card)
+    return cards
+
+
+def in_card(el, cards: set) -> bool:
+    node = el
+    for _ in range(CARD_MAX_LEVELS + 1):
+        if node is None:
+            return False
+        if node in cards:
+            return True
+        node = node.getparent()
+    return False
+
+
+def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
+    """Content scores for candidate containers, and the prose each element holds.
+
+    Prose is the length of the paragraphs below an element that read like text
+    (few links); unlike scores it reaches every ancestor, so a container can be
+    compared with the sections it holds however deep they sit.
+    """
     scores: dict = {}
+    prose: dict = {}
     levels = opts.score_ancestor_levels
     for el in elements:
         tag = el.tag
@@ -125,9 +213,16 @@ def score(elements: list, stats: Stats, opts: Options) -> dict:
             text = None
         if length < opts.min_paragraph_chars:
             continue
+        if stats.cards and in_card(el, stats.cards):
+            continue
         if text is None:
             text = "".join(el.itertext())
         points = 1 + len(COMMAS.findall(text)) + min(length // 100, 3)
+        if stats.has_block[el] or stats.link_density(el) < PROSE_MAX_LINK_DENSITY:
+            node = el
+            while node is not None:
+                prose[node] = prose.get(node, 0) + length
+                node = node.getparent()
         target = el if stats.has_block[el] else el.getparent()
         level = 0
         while target is not None and level < levels:
@@ -141,14 +236,25 @@ def score(elements: list, stats: Stats, opts: Options) -> dict:
             level += 1
     for el in scores:
         scores[el] *= 1 - stats.link_density(el)
-    return scores
+    return scores, prose
 
 
-def top_candidate(scores: dict, body) -> tuple:
+def top_candidate(scores: dict, prose: dict, stats: Stats, body) -> tuple:
     if not scores:
         return body, 0.0
-    best = max(scores, key=scores.__getitem__)
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:TOP_CANDIDATES]
+    best = ranked[0]
     best_score = scores[best]
+    # Several near-equal candidates under one ancestor: the article is split in sections.
+    close = [c for c in ranked[1:] if scores[c] >= best_score * 0.75]
+    if len(close) >= MIN_CLOSE_CANDIDATES:
+        lineages = [set(c.iterancestors()) for c in close]
+        for ancestor in best.iterancestors():
+            if ancestor.tag in NO_SCORE_TAGS:
+                break
+            if sum(ancestor in lineage for lineage in lineages) >= MIN_CLOSE_CANDIDATES:
+                best = ancestor
+                break
     # Climb while a parent scores higher: more of the article lies beside the best block.
     threshold = best_score / 3
     last = best_score
@@ -165,6 +271,18 @@ def top_candidate(scores: dict, body) -> tuple:
             break
         last = parent_score
         parent = parent.getparent()
+    # Climb to the ancestor that adds the most prose over furniture: the rest of the article.
+    def net(el) -> int:
+        return prose.get(el, 0) * (1 + PROSE_GAIN_RATIO) - stats.chars[el]
+
+    start = best
+    for node in start.iterancestors():
+        if node.tag in NO_SCORE_TAGS:
+            break
+        gained = prose.get(node, 0) - prose.get(start, 0)
+        if gained >= PROSE_GAIN_CHARS and net(node) > net(best) \
+                and stats.link_density(node) < PROSE_MAX_LINK_DENSITY:
+            best = node
     # An only child says nothing: its parent is the real container.
     parent = best.getparent()
     while parent is not None and parent.tag not in NO_SCORE_TAGS and len(parent) == 1:
@@ -173,19 +291,21 @@ def top_candidate(scores: dict, body) -> tuple:
     return best, scores.get(best, best_score)
 
 
-def locate(root, opts: Options) -> list:
-    """The elements that make up the article, in document order."""
+def locate(root, opts: Options) -> tuple[list, Stats]:
+    """The elements that make up the article, in document order, and the figures used to pick them."""
     body = root.find("body")
     if body is None:
         body = root
     elements, stats = measure(root)
-    scores = score(elements, stats, opts)
-    best, best_score = top_candidate(scores, body)
+    stats.cards = find_cards(elements, stats)
+    scores, prose = score(elements, stats, opts)
+    stats.scores = scores
+    best, best_score = top_candidate(scores, prose, stats, body)
     if best is body or best is root:
-        return [best]
+        return [best], stats
     parent = best.getparent()
     if parent is None:
-        return [best]
+        return [best], stats
     threshold = max(10.0, best_score * opts.sibling_score_share)
     best_class = best.get("class")
     region = []
@@ -205,4 +325,4 @@ def locate(root, opts: Options) -> list:
                 region.append(sibling)
             elif 0 < length <= 80 and density == 0 and SENTENCE_END.search("".join(sibling.itertext())):
                 region.append(sibling)
-    return region
+    return region, stats

@@ -41,6 +41,8 @@ class Options:
     max_phrase_block_chars: int = 300
     # ...and only when phrases make up at least this share of the block.
     min_phrase_share: float = 0.5
+    # A paragraph that is only a link and at most this long is a label, not prose.
+    max_link_line_chars: int = 60
     # A stage that would remove more than this share of the article text is reverted.
     safety_valve_share: float = 0.6
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import clean, dom, load, locate, metadata, prune, render, text as textinput
+from . import clean, conditional, dom, load, locate, metadata, prune, render, text as textinput
 from .errors import RulesError
 from .model import Article
 from .options import Options
@@ -73,7 +73,7 @@ def find_site(root, url: str | None, opts: Options) -> Site | None:
         for el in root.iter():
             if not isinstance(el.tag, str):
                 continue
-            for _, site in index.match(el.tag, el.get, el.get("class")):
+            for _, site in index.match(el.tag, el.get, el.get("class"), el.keys()):
                 return site
     return None
 
@@ -109,7 +109,8 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     if region_els is None:
         if opts.strip_unlikely:
             prune.drop_unlikely(root, rules, trace, protected)
-        region_els = locate.locate(root, opts)
+        region_els, stats = locate.locate(root, opts)
+        conditional.clean(region_els, stats, opts, trace)
 
     from lxml import etree
 
@@ -118,7 +119,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
 
     clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
     clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
-    clean.apply(clean.fishy_blocks(region, opts), region, "clean", trace, opts)
+    clean.apply(clean.link_lines(region, opts), region, "chrome", trace, opts)
     removals, cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)

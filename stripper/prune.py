@@ -16,9 +16,15 @@ from .trace import Trace
 # Elements that hold no readable article text.
 NON_CONTENT = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
-    "video", "audio", "source", "track", "map", "button", "input", "select", "option", "textarea",
-    "link", "meta", "head", "dialog", "base", "param", "frame", "frameset", "applet",
+    "video", "audio", "source", "track", "map", "input", "link", "meta", "base", "param", "frame",
+    "frameset", "applet",
 })
+# Controls hold a few words; one holding more is a parser mis-nesting
+# (an unclosed <button> swallowing the page), so only its own tag goes.
+CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
+CONTROL_MAX_CHARS = 200
+# A hidden or furniture-named element holding more than this share of the page's text is kept.
+HOLDER_MAX_SHARE = 0.4
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -42,7 +48,8 @@ def drop_outermost(hits, trace: Trace) -> None:
         if any(a in removed for a in el.iterancestors()):
             continue
         removed.add(el)
-        trace.record(stage, rule.id, rule.reason, dom.text_of(el), selector=selector)
+        chars, head = dom.text_size(el)
+        trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
         dom.drop(el)
 
 
@@ -52,7 +59,7 @@ def protected_elements(root, rules: RuleSet) -> set:
         return set()
     out: set = set()
     for el in root.iter(etree.Element):
-        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"))):
+        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"), el.keys())):
             out.update(el.iter(etree.Element))
             out.update(el.iterancestors())
     return out
@@ -64,6 +71,12 @@ def drop_non_content(root, trace: Trace) -> None:
     doomed += list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity))
     for el in doomed:
         dom.drop(el)
+    for el in [el for el in root.iter(*CONTROLS)]:
+        if len(dom.text_of(el)) <= CONTROL_MAX_CHARS:
+            dom.drop(el)
+            doomed.append(el)
+        else:
+            dom.unwrap(el)
     if doomed:
         trace.record("prune", NON_CONTENT_RULE.id, NON_CONTENT_RULE.reason, "")
         trace.events[-1].preview = f"{len(doomed)} elements"
@@ -78,8 +91,11 @@ def is_hidden(el) -> bool:
 
 
 def drop_hidden(root, trace: Trace, protected: set) -> None:
-    drop_outermost([(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
-                    if is_hidden(el) and el not in protected and el.tag not in ("html", "body")], trace)
+    """Hidden elements go, except one holding most of the page: pages that reveal
+    their article with JavaScript ship it hidden, and the article is what we want."""
+    hits = [(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
+            if is_hidden(el) and el not in protected and el.tag not in ("html", "body")]
+    drop_outermost(without_article_holders(root, hits), trace)
 
 
 def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
@@ -90,7 +106,7 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> Non
     for el in root.iter(etree.Element):
         if el.tag in ("html", "body") or el in protected:
             continue
-        for simple, rule in rules.index.match(el.tag, el.get, el.get("class")):
+        for simple, rule in rules.index.match(el.tag, el.get, el.get("class"), el.keys()):
             stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
             hits.append((el, rule, simple.text, stage))
             break
@@ -98,16 +114,33 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> Non
 
 
 def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
-    """Class/id furniture patterns (readability's 'unlikely candidates')."""
+    """Class/id furniture patterns (readability's 'unlikely candidates').
+
+    A match that holds the page's headline or a large share of its text is a
+    layout wrapper with an unlucky name ("layout-sidebar-right"), not furniture.
+    """
     hits = []
+    verdicts: dict[str, object] = {}  # pages repeat the same class names many times
     for el in root.iter(etree.Element):
         if el.tag in NEVER_UNLIKELY or el in protected:
             continue
         names = dom.class_and_id(el)
         if not names:
             continue
-        for pattern, unless, rule in rules.class_rules:
-            if pattern.search(names) and not (unless and unless.search(names)):
-                hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
-                break
-    drop_outermost(hits, trace)
+        if names not in verdicts:
+            verdicts[names] = next((rule for pattern, unless, rule in rules.class_rules
+                                    if pattern.search(names) and not (unless and unless.search(names))), None)
+        rule = verdicts[names]
+        if rule is not None:
+            hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
+    drop_outermost(without_article_holders(root, hits), trace)
+
+
+def without_article_holders(root, hits: list) -> list:
+    """Hits minus those holding an <article> or a large share of the page's text."""
+    if not hits:
+        return hits
+    body = root.find("body")
+    page_chars = dom.text_size(body if body is not None else root)[0] or 1
+    return [h for h in hits if h[0].find(".//article") is None
+            and dom.text_size(h[0])[0] <= page_chars * HOLDER_MAX_SHARE]

@@ -10,6 +10,7 @@ from .clean import BLOCKS
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SKIP = (Comment, Doctype, ProcessingInstruction)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 
 
 def _clean_lines(parts: list[str]) -> str:
@@ -29,10 +30,12 @@ def blocks(region: Tag) -> list[str]:
     depth = {"li": 0}  # how many list items enclose the walk's position
 
     def flush() -> None:
-        block = _clean_lines(buf)
+        # Two line breaks in a row (<br><br>) end a paragraph, as on pages without <p>.
+        for part in PARAGRAPH_BREAK.split("".join(buf)):
+            block = _clean_lines([part])
+            if block:
+                out.append(block)
         buf.clear()
-        if block:
-            out.append(block)
 
     def flush_list() -> None:
         if items:

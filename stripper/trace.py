@@ -43,8 +43,10 @@ class Trace:
     events: list[Event] = field(default_factory=list)
 
     def record(self, stage: str, rule_id: str, reason: str, text: str, *,
-               selector: str | None = None, action: str = "remove") -> None:
-        self.events.append(Event(stage, rule_id, reason, selector, len(text), preview(text), action))
+               selector: str | None = None, action: str = "remove", chars: int | None = None) -> None:
+        """Note a removal. `text` may be just the start of the removed text when `chars` gives its size."""
+        size = len(text) if chars is None else chars
+        self.events.append(Event(stage, rule_id, reason, selector, size, preview(text), action))
 
     def remove(self, node: Any, rule: Any, stage: str, *, text_of: Callable[[Any], str],
                detach: Callable[[Any], None], action: str = "remove") -> None:

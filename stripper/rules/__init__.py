@@ -19,7 +19,7 @@ from .selectors import SelectorIndex, compile_selector
 PACKS_DIR = Path(__file__).parent / "packs"
 
 RULE_KEYS = {"id", "reason", "selectors", "phrases", "patterns", "class_pattern", "unless_pattern",
-             "cut", "paywall", "max_chars"}
+             "cut", "paywall", "max_chars", "container"}
 PACK_KEYS = {"pack", "site", "rule"}
 PACK_META_KEYS = {"name", "description"}
 SITE_KEYS = {"id", "name", "kind", "domains", "fingerprints", "content", "description"}
@@ -41,6 +41,7 @@ class Rule:
     cut: bool = False  # a wall marker: the block and everything after it go
     paywall: bool = False  # matching is a sign of a paywall
     max_chars: int | None = None  # phrase rules: largest block they may remove
+    container: bool = False  # a block that is this phrase labels its enclosing box: both go
 
     @property
     def selector(self) -> str | None:
@@ -114,7 +115,8 @@ def _rule(raw: dict, path: str, source: str, origin: str) -> Rule:
     return Rule(id=rid, reason=raw["reason"], origin=origin, selectors=selectors, phrases=phrases,
                 patterns=patterns, class_pattern=raw.get("class_pattern"),
                 unless_pattern=raw.get("unless_pattern"), cut=bool(raw.get("cut", False)),
-                paywall=bool(raw.get("paywall", False)), max_chars=raw.get("max_chars"))
+                paywall=bool(raw.get("paywall", False)), max_chars=raw.get("max_chars"),
+                container=bool(raw.get("container", False)))
 
 
 def load_pack(path: Path | str, *, origin: str | None = None) -> tuple[list[Rule], Site | None]:

@@ -36,6 +36,8 @@ class Simple:
             return ("class", self.classes[0])
         if self.tag:
             return ("tag", self.tag)
+        if self.attrs:
+            return ("attr", self.attrs[0][0])
         return ("any", "")
 
     def matches(self, tag: str, get: Callable[[str], Any], classes: set[str]) -> bool:
@@ -104,6 +106,10 @@ class SelectorIndex:
     def __init__(self) -> None:
         self.buckets: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
         self.complex: list[tuple[str, Any, Any]] = []  # (selector, compiled, payload)
+        # Pages repeat the same tag/class/id combinations; selectors without attribute
+        # tests give the same answer for each, so answers are remembered per combination.
+        self._cache: dict[tuple, list[tuple[Simple, Any]]] = {}
+        self._attr_names: set[str] = set()
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -111,28 +117,73 @@ class SelectorIndex:
             self.complex.append((selector, soupsieve.compile(selector), payload))
         else:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
+            self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
+            self._cache.clear()
 
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
 
-    def match(self, tag: str, get: Callable[[str], Any], class_attr: Any) -> Iterable[tuple[Simple, Any]]:
-        """Yield (selector, payload) for every simple selector this element matches."""
+    def match(self, tag: str, get: Callable[[str], Any], class_attr: Any,
+              attr_names: Iterable[str] = ()) -> Iterable[tuple[Simple, Any]]:
+        """Yield (selector, payload) for every simple selector this element matches.
+
+        `attr_names` are the element's attribute names, for attribute-only selectors.
+        """
         if not isinstance(tag, str):
             return
         if isinstance(class_attr, list):
-            classes = set(class_attr)
-        else:
-            classes = set(class_attr.split()) if class_attr else set()
-        keys = [("tag", tag), ("any", "")]
+            class_attr = " ".join(class_attr)
         el_id = get("id")
-        if el_id:
-            keys.append(("id", el_id))
-        keys.extend(("class", c) for c in classes)
-        buckets = self.buckets
-        for key in keys:
-            for simple, payload in buckets.get(key, ()):
+        key = (tag, class_attr, el_id)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._match_plain(tag, class_attr, el_id)
+        yield from cached
+        wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
+        if wanted:
+            classes = set(class_attr.split()) if class_attr else set()
+            for name in wanted:
+                for simple, payload in self.buckets.get(("attr", name), ()):
+                    if simple.matches(tag, get, classes):
+                        yield simple, payload
+            # Selectors keyed by tag/class/id that also test other attributes.
+            for simple, payload in self._attr_tested(tag, class_attr, el_id):
                 if simple.matches(tag, get, classes):
                     yield simple, payload
+
+    def _candidates(self, tag: str, class_attr: str | None, el_id: str | None):
+        keys = [("tag", tag), ("any", "")]
+        if el_id:
+            keys.append(("id", el_id))
+            keys.append(("attr", "id"))
+        if class_attr:
+            keys.extend(("class", c) for c in class_attr.split())
+            keys.append(("attr", "class"))
+        for key in keys:
+            yield from self.buckets.get(key, ())
+
+    def _match_plain(self, tag: str, class_attr: str | None, el_id: str | None) -> list:
+        classes = set(class_attr.split()) if class_attr else set()
+        get = {"id": el_id, "class": class_attr}.get
+        return [(simple, payload) for simple, payload in self._candidates(tag, class_attr, el_id)
+                if _plain(simple) and simple.matches(tag, get, classes)]
+
+    def _attr_tested(self, tag: str, class_attr: str | None, el_id: str | None) -> list:
+        key = ("attr-tested", tag, class_attr, el_id)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = [(simple, payload) for simple, payload
+                                        in self._candidates(tag, class_attr, el_id) if not _plain(simple)]
+        return found
+
+
+# Attributes that are part of the cache key: selectors testing only these give one
+# answer per tag/class/id combination.
+PLAIN_ATTRS = frozenset({"class", "id"})
+
+
+def _plain(simple: Simple) -> bool:
+    return all(a[0] in PLAIN_ATTRS for a in simple.attrs)
 
 
 def parse_chain(selector: str) -> list[Simple] | None:

@@ -1,0 +1,1 @@
+"""Benchmark for stripper against peer extractors; run `python -m bench --help`."""

@@ -1,0 +1,83 @@
+"""Readability's conditional cleaning, on the located region in lxml.
+
+Containers inside the article that do not read like prose (mostly links,
+mostly images, more list items than paragraphs, furniture class names) are
+dropped. Figures come from `locate.measure`, so this costs no extra walk.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from . import dom
+from .locate import Stats, class_weight
+from .options import Options
+from .trace import Trace
+
+CONDITIONAL = frozenset({"form", "fieldset", "table", "ul", "ol", "dl", "div", "section", "aside", "header",
+                         "footer", "nav"})
+LISTS = frozenset({"ul", "ol", "dl"})
+# Prose has commas; a container with this many is kept whatever else it looks like.
+PROSE_COMMAS = 10
+
+
+class _Rule:
+    def __init__(self, id: str, reason: str) -> None:
+        self.id, self.reason = id, reason
+
+
+FISHY = _Rule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or list-heavy")
+NEGATIVE_CLASS = _Rule("negative-class", "container whose class or id names page furniture")
+LINK_LIST = _Rule("link-list", "list made of links (navigation, related stories)")
+TEASER = _Rule("teaser-card", "teaser for another page: a linked headline with a short excerpt")
+
+
+def verdict(el, stats: Stats, opts: Options):
+    """The rule that condemns `el`, or None."""
+    if stats.cards and el in stats.cards:
+        return TEASER
+    weight = class_weight(el) if opts.weight_classes else 0
+    if weight + (stats.scores or {}).get(el, 0) < 0:
+        return NEGATIVE_CLASS
+    length = stats.chars.get(el, 0)
+    density = stats.link_density(el)
+    is_list = el.tag in LISTS
+    if is_list:
+        return LINK_LIST if length and density > opts.max_link_density else None
+    if not opts.clean_conditionally or stats.commas.get(el, 0) >= PROSE_COMMAS:
+        return None
+    p, img, li, heads = stats.counts.get(el, (0, 0, 0, 0))
+    heading_share = heads / length if length else 0
+    if ((img > 1 and p / img < 0.5)
+            or (li - 100 > p)
+            or (heading_share < 0.9 and length < 25 and (img == 0 or img > 2) and density > 0)
+            or (weight < 25 and density > 0.2)
+            or (weight >= 25 and density > 0.5)):
+        return FISHY
+    return None
+
+
+def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
+    total = sum(stats.chars.get(el, 0) for el in region)
+    cards = stats.cards or set()
+    plan = []
+    for top in region:
+        # Outermost first: once a container is condemned its insides need no verdict.
+        stack = [top]
+        while stack:
+            el = stack.pop()
+            if el is not top and (el.tag in CONDITIONAL or el in cards) and el.getparent() is not None:
+                rule = verdict(el, stats, opts)
+                if rule is not None:
+                    plan.append((el, rule))
+                    continue
+            stack.extend(child for child in el if isinstance(child.tag, str))
+    doomed = sum(stats.chars.get(el, 0) for el, _ in plan)
+    if total and doomed / total > opts.safety_valve_share and total - doomed < opts.min_article_chars:
+        trace.record("clean", "safety-valve", f"stage would have removed {doomed} of {total} characters", "",
+                     action="revert")
+        return
+    for el, rule in plan:
+        chars, head = dom.text_size(el)
+        trace.record("clean", rule.id, rule.reason, head, chars=chars,
+                     selector=f"{el.tag}.{el.get('class', '')}".rstrip("."))
+        dom.drop(el)

@@ -15,7 +15,7 @@ __all__ = ["strip", "Article", "Paywall", "Options", "StripperError", "InputErro
 
 
 def strip(page: str | bytes, *, url: str | None = None, options: Options | None = None, **settings) -> Article:
-    """Find the article in `page` (HTML as text or bytes) and return it clean.
+    """Find the article in `page` (HTML, or a page already scraped to text; str or bytes) and return it clean.
 
     `settings` are Options fields (e.g. `drop=(".promo",)`); `options` gives them all at once.
     Raises InputError for input that cannot be read and RulesError for broken rules files.

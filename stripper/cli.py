@@ -46,11 +46,13 @@ def render(article, opts: Options) -> str:
               help="Write the result to this file instead of stdout.")
 @click.option("--url", help="The page's address: picks site rules and fills metadata.")
 @click.option("--no-title", is_flag=True, help="Print the body only, without the headline.")
+@click.option("--input-format", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True,
+              help="What the input is: HTML, or a page already scraped to text. auto tells them apart.")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
-def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool) -> None:
+def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, input_format: str) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
 
-    INPUTS are HTML files (.gz is read transparently) or - for stdin; with none, stdin is read.
+    INPUTS are HTML or text files (.gz is read transparently) or - for stdin; with none, stdin is read.
     """
     from . import strip
 
@@ -58,7 +60,7 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give a file, or pipe a page into strip")
         inputs = ("-",)
-    opts = Options(url=url, include_title=not no_title)
+    opts = Options(url=url, include_title=not no_title, input_format=input_format)
     results: list[tuple[str, str]] = []
     status = EXIT_OK
     for name in inputs:

@@ -4,13 +4,15 @@ Such a page is one block per line: chrome lines above the headline, the
 article, then walls and promotion below it. The rule packs decide what a line
 says (the same phrase and wall rules as for HTML); the layout decides the rest:
 
-    lines -> preamble -> site -> repeats -> wall cut -> phrase rules
-          -> the article's run of prose lines -> headline and header above it
-          -> everything below it -> Article
+    lines (hard-wrapped ones joined) -> "Key: value" preamble -> site profile
+    -> phrase rules on each line -> repeats, wordless lines -> wall cut
+    -> the article: the stretch of lines scoring most -> headline, author and
+       publication above it -> everything below it -> Article
 
 Every dropped line goes through the trace with the rule that dropped it. A
-document that already reads as clean (headline, blank line, paragraphs, no
-chrome) comes back unchanged, so stripping stripper's own output is a no-op.
+document already laid out like stripper's output (a line standing alone at the
+top, paragraphs, no chrome around them) only loses the lines rules name, and
+keeps its own layout, so stripping stripper's output again changes nothing.
 """
 from __future__ import annotations
 
@@ -38,15 +40,27 @@ NOT_HEADLINE_END = re.compile(r"[.,;:]['\"’”)\]]*$")
 CODE = re.compile(r"\w\(|[={};]|^(?:>>>|\.\.\.|\$|#include)\s")
 LETTER = re.compile(r"[^\W\d_]")
 WORDLESS_CHARS = 12
+FINGERPRINT_CHARS = 20000
+BRAND_LINES = 15
 # Hard-wrapped text (text.split_lines): a wrap width lies in this range, and a line counts as
 # wrapped when the next word would have overshot the width less this slack.
 MIN_WRAP_WIDTH, MAX_WRAP_WIDTH, WRAP_SLACK, WRAP_BAND = 40, 100, 2, 15
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 WORD = re.compile(r"\w+")
 # Two to four capitalised words and nothing else: a person's or a publisher's name.
-NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|del|der|van|von|la|le|bin|al|y|of|and|&)){1,3}$")
-BYLINE = re.compile(r"(?i)^(?:by|von|par|por|di|door|av|af)\s+([^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3}"
-                    r"(?:,? and [^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3})?)$")
+# Lower-case words a name may hold: "Ana de la Cruz", "The Wall Street Journal", "Johnson & Johnson".
+NAME_PARTICLES = frozenset("de da del der den van von la le du di bin al y e of and & the für".split())
+# Words that make a capitalised name a publication's rather than a person's.
+ORG_WORDS = frozenset(
+    "press news times post journal herald tribune gazette standard independent guardian telegraph mail mirror "
+    "express chronicle observer review magazine daily weekly sunday media network radio tv broadcasting reuters "
+    "bloomberg associated agency insider today wire report star sun globe record courier examiner inquirer "
+    "register sentinel bulletin digest newsletter publishing group online zeitung rundschau allgemeine monde "
+    "figaro país mundo corriere repubblica stampa nieuws".split())
+AGENCIES = frozenset("reuters bloomberg afp dpa ap ansa efe apa anp kyodo xinhua".split())
+BYLINE = re.compile(r"(?i)^(?:by|von|par|por|di|door|av|af|story by|written by|words by|reporting by)\s+"
+                    r"([^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3}"
+                    r"(?:,? (?:and|und|et|y|e) [^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3})?)$")
 DATE_TOKEN = re.compile(
     r"(?i)\b(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|(?:19|20)\d{2}"
     r"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|weeks?|months?)\s+ago|yesterday|today"
@@ -58,7 +72,17 @@ DATE_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
     "january february march april may june july august september october november december "
     "updated published posted last modified on at am pm gmt bst utc est edt cst cdt pst pdt cet cest ist aest "
-    "min mins read ago".split())
+    "min mins read ago "
+    # German, French, Spanish, Italian, Portuguese, Dutch
+    "januar februar märz april mai juni juli august september oktober november dezember "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so uhr am um "
+    "janvier février mars avril juin juillet août septembre octobre novembre décembre "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche le à h publié mis jour "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre "
+    "lunes martes miércoles jueves viernes sábado domingo de del a las actualizado publicado "
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre "
+    "janeiro fevereiro março maio junho julho setembro outubro dezembro "
+    "januari februari maart mei juni juli augustus oktober".split())
 # "Key: value" lines some scrapers put before the page text.
 PREAMBLE = re.compile(r"(?i)^(title|url|url source|source|author|byline|published|published time|date"
                       r"|markdown content|content)\s*:\s*(.*)$")
@@ -71,6 +95,7 @@ PREAMBLE_FIELDS = {"title": "title", "url": "url", "url source": "url", "source"
 HEADLINE_WORDS = 8
 FIRST_AFTER_CHROME = 3
 NAME_PENALTY = 5
+STANDS_ALONE = 2
 # A line of this many words or fewer between the headline and the article is a label, not a dek.
 HEADER_LABEL_WORDS = 3
 
@@ -78,10 +103,10 @@ PREAMBLE_RULE = BuiltinRule("text-preamble", "scraper's key: value header before
 NO_WORDS = BuiltinRule("text-no-words", "short line without a word: a separator, an icon or a bare count")
 REPEAT = BuiltinRule("text-repeat", "the same line again, right after itself (a repeated publisher or label line)")
 ABOVE = BuiltinRule("text-above-headline", "page chrome above the headline")
-SOURCE = BuiltinRule("text-source-line", "the aggregator's publisher or author line above the headline (kept as metadata)")
 HEADER = BuiltinRule("text-byline", "byline, date or label between the headline and the article")
 NO_HEADLINE = BuiltinRule("text-above-article", "short lines above the article when no headline was found")
-BELOW = BuiltinRule("text-below-article", "lines after the article's last paragraph (related stories, footer, promotion)")
+BELOW = BuiltinRule("text-below-article",
+                    "lines after the article's last paragraph (related stories, footer, promotion)")
 
 
 @dataclass
@@ -185,12 +210,28 @@ def is_dateline(line: Line) -> bool:
     """A date or time with little else: 'Updated 5 May 2025, 10:04 BST', '3 hours ago'."""
     if line.chars > DATE_LINE_CHARS or not DATE_TOKEN.search(line.text):
         return False
-    rest = [w for w in WORD.findall(DATE_TOKEN.sub(" ", line.text)) if w.casefold() not in DATE_WORDS]
+    rest = [w for w in WORD.findall(DATE_TOKEN.sub(" ", line.text))
+            if w.casefold() not in DATE_WORDS and not w.isdigit()]
     return len(rest) <= 3
 
 
-def is_name(line: Line) -> bool:
-    return len(line.text) <= 40 and bool(NAME.match(line.text))
+def is_name(line: Line, min_words: int = 2) -> bool:
+    """Two to five capitalised words and nothing else: a person's or a publication's name."""
+    words = line.text.split()
+    if not min_words <= len(words) <= 5 or len(line.text) > 40 or any(c.isdigit() for c in line.text):
+        return False
+    return words[0][:1].isupper() and all(w[:1].isupper() or w.casefold() in NAME_PARTICLES for w in words)
+
+
+def is_org(line: Line) -> bool:
+    words = [w.casefold().strip(".,") for w in line.text.split()]
+    if len(words) == 1:  # "News" is a section; "Reuters" a news agency
+        return is_name(line, 1) and words[0] in AGENCIES
+    return is_name(line) and (words[0] == "the" or any(w in ORG_WORDS for w in words))
+
+
+def is_person(line: Line) -> bool:
+    return is_name(line) and not is_org(line) and len(line.text.split()) <= 4
 
 
 def is_headline(line: Line, opts: Options) -> bool:
@@ -204,25 +245,42 @@ def is_headline(line: Line, opts: Options) -> bool:
 # -- finding the site --------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def fingerprint_lines() -> dict[str, Site]:
-    return {fold(fp): site for site in builtin_packs().sites for fp in site.text_fingerprints}
+def fingerprint_phrases() -> tuple[re.Pattern | None, dict[str, Site]]:
+    """Profiles' `fingerprint_text` phrases, as one regex over folded text."""
+    by_phrase = {fold(p): site for site in builtin_packs().sites for p in getattr(site, "fingerprint_text", ())}
+    if not by_phrase:
+        return None, by_phrase
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(by_phrase, key=len, reverse=True))
+    return re.compile(body), by_phrase
 
 
-def find_site(lines: list[Line], url: str | None, opts: Options) -> Site | None:
-    """The URL's site profile, else the first line that is a profile's text fingerprint."""
+def find_site(text: str, lines: list[Line], url: str | None, opts: Options) -> Site | None:
+    """The URL's site profile, else one whose text fingerprints or logo the page carries (aggregators first)."""
     if not opts.use_builtin_rules:
         return None
     site = site_for_host(host_of(url), builtin_packs().sites)
     if site is not None:
         return site
-    index = fingerprint_lines()
-    if index:
-        for line in lines:
-            if len(line.text) <= 200:
-                site = index.get(fold(line.text))
-                if site is not None:
-                    return site
-    return None
+    regex, by_phrase = fingerprint_phrases()
+    if len(text) > 2 * FINGERPRINT_CHARS:  # slogans sit in headers and footers
+        text = text[:FINGERPRINT_CHARS] + "\n" + text[-FINGERPRINT_CHARS:]
+    found = [by_phrase[" ".join(m.group().split())] for m in regex.finditer(fold(text))] if regex else []
+    found += brand_lines(lines)
+    return min(found, key=lambda s: s.kind != "aggregator", default=None)
+
+
+@lru_cache(maxsize=1)
+def brands() -> dict[str, Site]:
+    """Aggregators and platforms by the name in their domain: msn.com -> "msn"."""
+    return {d.split(".")[0]: s for s in builtin_packs().sites if s.kind != "publisher" for d in s.domains}
+
+
+def brand_lines(lines: list[Line]) -> list[Site]:
+    """Sites whose logo reads as a short line at the top or bottom of the page ("MSN", "Yahoo News")."""
+    index = brands()
+    edges = lines[:BRAND_LINES] + lines[-BRAND_LINES:]
+    return [index[w] for ln in edges if len(ln.text.split()) <= 2
+            and (w := ln.text.split()[0].casefold()) in index]
 
 
 # -- removing lines ------------------------------------------------------------
@@ -294,9 +352,10 @@ def read_preamble(doc: Doc) -> dict[str, str]:
 
 
 def drop_wordless(doc: Doc, kinds: dict[int, str]) -> None:
-    """Separators, icons and bare counts ("·", "--", "12"): short lines without a letter."""
+    """Separators, icons and bare counts ("·", "--", "482"); a price or a date ("$9.60", "12/3") stays."""
     plan = [(ln, NO_WORDS) for ln in doc.live()
-            if len(ln.text) <= WORDLESS_CHARS and kinds.get(ln.group) != "pre" and not LETTER.search(ln.text)]
+            if len(ln.text) <= WORDLESS_CHARS and kinds.get(ln.group) != "pre" and not LETTER.search(ln.text)
+            and (ln.text.isdigit() or not any(c.isdigit() for c in ln.text))]
     doc.apply(plan, "text-furniture")
 
 
@@ -384,6 +443,9 @@ def find_headline(doc: Doc, start: int, declared: str | None) -> Line | None:
                 return line
         return None
     window = above[-doc.opts.text_max_header_lines:]
+    sizes: dict[int, int] = {}
+    for line in doc.lines:
+        sizes[line.group] = sizes.get(line.group, 0) + 1
     best, best_score = None, None
     previous_is_headline = False
     for line in window:
@@ -392,6 +454,8 @@ def find_headline(doc: Doc, start: int, declared: str | None) -> Line | None:
         if ok:
             score = min(line.words, HEADLINE_WORDS) + (0 if previous_is_headline else FIRST_AFTER_CHROME)
             score -= NAME_PENALTY if name else 0
+            # Set apart by blank lines while the chrome around it is packed together.
+            score += STANDS_ALONE if sizes[line.group] == 1 and len(sizes) > 1 else 0
             if best_score is None or score > best_score:
                 best, best_score = line, score
         previous_is_headline = ok and not name
@@ -426,24 +490,13 @@ def drop_phrases(doc: Doc, article: Article) -> None:
 
 
 def header(doc: Doc, article: Article, site: Site | None, start: int, declared: str | None) -> Line | None:
-    """Headline, metadata from the lines above the article, and removal of the rest of them."""
+    """Headline, author and site from the lines above the article, and removal of the rest of them."""
     headline = find_headline(doc, start, declared)
-    for line in doc.lines[:start]:
-        m = BYLINE.match(line.text)
-        if m and not article.author:
-            article.author = m.group(1)
+    read_header(doc, article, site, headline, start)
     if headline is None:
         doc.apply([(ln, NO_HEADLINE) for ln in doc.live(0, start) if not is_sentence(ln)], "text-above")
         return None
-    top = doc.live(0, headline.n)
-    fields = site.text_header if site is not None else ()
-    plan = []
-    if fields:
-        named = top[-len(fields):] if len(top) >= len(fields) else top
-        for field, line in zip(fields, named):
-            setattr(article, field, line.text)
-            plan.append((line, SOURCE))
-    plan += [(ln, ABOVE) for ln in top if (ln, SOURCE) not in plan]
+    plan = [(ln, ABOVE) for ln in doc.live(0, headline.n)]
     # Between headline and article: bylines, dates and labels go; a dek (a sentence) stays.
     between = [ln for ln in doc.live(headline.n + 1, start)
                if not is_sentence(ln) and (ln.words <= HEADER_LABEL_WORDS or is_dateline(ln) or is_name(ln)
@@ -451,6 +504,24 @@ def header(doc: Doc, article: Article, site: Site | None, start: int, declared: 
     plan += [(ln, HEADER) for ln in between]
     doc.apply(plan, "text-above")
     return headline
+
+
+def read_header(doc: Doc, article: Article, site: Site | None, headline: Line | None, start: int) -> None:
+    """Author and publication from the header: a byline, else the person's and the publication's
+    names nearest the headline (below it first); else the masthead, the first name on the page."""
+    top = headline.n if headline is not None else start
+    near = doc.lines[top + 1:start] + doc.lines[max(0, top - doc.opts.text_max_header_lines):top][::-1]
+    near = [ln for ln in near if not ln.prose]
+    if not article.author:
+        article.author = next((m.group(1) for ln in doc.lines[:start] if (m := BYLINE.match(ln.text))), None)
+    if not article.author:
+        article.author = next((ln.text for ln in near if ln.chrome is None and is_person(ln)), None)
+    if article.site and site is not None and site.kind == "publisher":
+        return
+    article.site = next((ln.text for ln in near if ln.chrome is None and is_org(ln)), None)
+    if article.site is None and (site is None or site.kind != "aggregator"):
+        article.site = next((ln.text for ln in doc.lines[:top] if ln.chrome is None and not ln.prose
+                             and is_name(ln) and ln.text != article.author), None)
 
 
 def drop_below(doc: Doc, end: int) -> None:
@@ -540,6 +611,7 @@ def verbatim(source: list[str], drop: set[int]) -> str:
 # -- the whole thing -----------------------------------------------------------------
 
 def extract(text: str, opts: Options, rules_for: Callable[[Site | None], RuleSet]) -> tuple[Article, Trace]:
+    """The article in a page scraped to text; `rules_for` gives the rules for a site profile (or None)."""
     trace = Trace()
     source = source_lines(text)
     doc = Doc(split_lines(source), trace, opts)
@@ -552,42 +624,47 @@ def extract(text: str, opts: Options, rules_for: Callable[[Site | None], RuleSet
     article.url = opts.url or meta.get("url")
     article.author = meta.get("author")
     article.published = meta.get("published")
-    site = find_site(doc.lines, article.url, opts)
+    site = find_site(text, doc.lines, article.url, opts)
     if site is not None:
         if site.kind == "aggregator":
-            article.aggregator = site.name
-        else:
+            article.aggregator = site.id
+        elif site.kind == "publisher":  # on a platform (Medium, Substack) the publication is in the header
             article.site = site.name
     classify(doc.lines, rules_for(site), kinds, opts)
-
     if not meta and already_clean(doc, opts):
-        drop_phrases(doc, article)
-        first = doc.live()[0]
-        if not first.prose:
-            article.title = first.text
-            doc.kept[first.n] = False
-        article.text = verbatim(source, {src for ln in doc.lines if not doc.kept[ln.n] for src in ln.srcs})
-        article.removed = [e.to_dict() for e in trace.events]
-        return article, trace
+        keep_clean(doc, article, source)
+    else:
+        strip_page(doc, article, site, kinds, meta.get("title"))
+    article.removed = [e.to_dict() for e in trace.events]
+    return article, trace
 
+
+def keep_clean(doc: Doc, article: Article, source: list[str]) -> None:
+    """A clean document loses only the lines rules name; the rest is kept as it was written."""
+    drop_phrases(doc, article)
+    first = doc.live()[0]
+    if not first.prose:
+        article.title = first.text
+        doc.kept[first.n] = False
+    article.text = verbatim(source, {src for ln in doc.lines if not doc.kept[ln.n] for src in ln.srcs})
+
+
+def strip_page(doc: Doc, article: Article, site: Site | None, kinds: dict[int, str], declared: str | None) -> None:
     paragraphs = paragraph_layout(doc)
     drop_repeats(doc)
     drop_wordless(doc, kinds)
     cut_at_wall(doc, article)
-    run = body_span(doc, paragraphs)
+    span = body_span(doc, paragraphs)
     drop_phrases(doc, article)
-    declared = meta.get("title")
-    if run is not None:
-        headline = header(doc, article, site, run[0], declared)
-        drop_below(doc, run[1])
-    else:
+    if span is not None:
+        headline = header(doc, article, site, span[0], declared)
+        drop_below(doc, span[1])
+    else:  # no prose at all: a short note, a headline over a line or two
         live = doc.live()
-        headline = live[0] if live and is_headline(live[0], opts) and len(live) > 1 else None
+        headline = live[0] if len(live) > 1 and is_headline(live[0], doc.opts) else None
     if headline is not None:
         article.title = headline.text
         doc.kept[headline.n] = False
     elif declared:
         article.title = declared
     article.text = render(doc.live(), kinds, paragraphs)
-    article.removed = [e.to_dict() for e in trace.events]
-    return article, trace

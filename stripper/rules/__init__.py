@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,9 +23,6 @@ RULE_KEYS = {"id", "reason", "selectors", "phrases", "patterns", "class_pattern"
 PACK_KEYS = {"pack", "site", "rule"}
 PACK_META_KEYS = {"name", "description"}
 SITE_KEYS = {"id", "name", "kind", "domains", "fingerprints", "content", "description"}
-# Plain-text input (text.py): whole lines that identify the site, and what its header lines name.
-TEXT_SITE_KEYS = {"text_fingerprints", "text_header"}
-TEXT_HEADER_FIELDS = {"site", "author"}
 
 
 @dataclass(frozen=True)
@@ -57,8 +54,6 @@ class Site:
     fingerprints: tuple[str, ...] = ()  # selectors whose presence identifies the site
     content: tuple[str, ...] = ()  # ordered content selectors
     rules: tuple[Rule, ...] = ()
-    text_fingerprints: tuple[str, ...] = ()  # lines of a text dump that identify the site
-    text_header: tuple[str, ...] = ()  # fields named by the unmatched lines above the headline
 
 
 @dataclass
@@ -143,7 +138,7 @@ def load_pack(path: Path | str, *, origin: str | None = None) -> tuple[list[Rule
     site = None
     if "site" in data:
         raw = data["site"]
-        unknown = set(raw) - SITE_KEYS - TEXT_SITE_KEYS
+        unknown = set(raw) - SITE_KEYS
         if unknown:
             raise _fail(path, None, f"[site]: unknown key(s) {', '.join(sorted(unknown))}")
         for sel in list(raw.get("fingerprints", [])) + list(raw.get("content", [])):
@@ -154,20 +149,7 @@ def load_pack(path: Path | str, *, origin: str | None = None) -> tuple[list[Rule
         site = Site(id=raw["id"], name=raw.get("name", raw["id"]), kind=raw.get("kind", "publisher"),
                     domains=tuple(raw.get("domains", [])), fingerprints=tuple(raw.get("fingerprints", [])),
                     content=tuple(raw.get("content", [])), rules=tuple(rules))
-        site = _text_keys(site, raw, path, source)
     return rules, site
-
-
-def _text_keys(site: Site, raw: dict, path: str, source: str) -> Site:
-    fingerprints = _as_tuple(raw.get("text_fingerprints", []), "text_fingerprints", path, None)
-    header = _as_tuple(raw.get("text_header", []), "text_header", path, None)
-    bad = set(header) - TEXT_HEADER_FIELDS
-    if bad:
-        raise _fail(path, _line_of(source, "text_header"),
-                    f"[site]: text_header names unknown field(s) {', '.join(sorted(bad))}")
-    if not (fingerprints or header):
-        return site
-    return replace(site, text_fingerprints=fingerprints, text_header=header)
 
 
 @lru_cache(maxsize=1)

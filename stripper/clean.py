@@ -47,6 +47,25 @@ def text(node: Tag) -> str:
     return " ".join(node.get_text(" ").split())
 
 
+def short_text(node: Tag, limit: int) -> str | None:
+    """The node's text when it has at most `limit` characters, else None.
+
+    Stops reading as soon as the limit is passed, so asking a large container
+    costs no more than asking a small one.
+    """
+    parts: list[str] = []
+    size = 0
+    for piece in node.strings:
+        words = piece.split()
+        if not words:
+            continue
+        size += sum(len(w) + 1 for w in words)
+        if size > limit + 1:
+            return None
+        parts.extend(words)
+    return " ".join(parts)
+
+
 def to_soup(html: str) -> Tag:
     soup = BeautifulSoup(html, "lxml")
     return soup.body or soup
@@ -104,11 +123,11 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
         if node.name not in BLOCKS:
             stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
             continue
-        body = text(node)
-        if not body:
-            continue
         limit = opts.max_phrase_block_chars
-        if len(body) <= limit:
+        body = short_text(node, limit)
+        if body == "":
+            continue
+        if body is not None:
             m = rules.match_phrases(body)
             if m is not None:
                 rule_limit = m.rule.max_chars or limit
@@ -118,7 +137,7 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                         walls.append(m.rule)
                     parent = node.parent
                     if (m.rule.container and parent is not None and parent is not region
-                            and _first_block(parent) is node and len(text(parent)) <= 2 * limit):
+                            and _first_block(parent) is node and short_text(parent, 2 * limit) is not None):
                         node = parent  # "Sponsored" labels its whole box
                     if m.rule.cut and not cut:
                         cut = [Removal(node, m.rule, action="cut")]
@@ -128,6 +147,11 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                     continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
+
+
+def _link_share(node: Tag) -> float:
+    total = len(text(node))
+    return sum(len(text(a)) for a in node.find_all("a")) / total if total else 0.0
 
 
 def _first_block(parent: Tag) -> Tag | None:
@@ -162,7 +186,8 @@ def title_repeat(region: Tag, title: str | None) -> list[Removal]:
         if fold(text(h)) == want:
             return [Removal(h, TITLE_REPEAT)]
     for node in region.find_all(BLOCKS, limit=TITLE_SEARCH_BLOCKS):
-        if fold(text(node)) == want:
+        body = short_text(node, len(title) + 10)
+        if body is not None and fold(body) == want:
             return [Removal(node, TITLE_REPEAT)]
     return []
 
@@ -174,12 +199,14 @@ def link_lines(region: Tag, opts: Options) -> list[Removal]:
     for node in region.find_all(["p", "div"]):
         if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.children):
             continue
-        body = text(node)
+        body = short_text(node, PROSE_LINE_CHARS)
+        if body is None:  # long enough to be prose: count its links only if it might be a link list
+            lines.append((node, False, node.a is None or _link_share(node) < 0.5))
+            continue
         if not body:
             continue
-        linked = sum(len(text(a)) for a in node.find_all("a")) if node.a is not None else 0
-        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= len(body) * 0.9,
-                      len(body) >= PROSE_LINE_CHARS and linked < len(body) * 0.5))
+        linked = _link_share(node) if node.a is not None else 0
+        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= 0.9, False))
     prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
     if not prose:
         return []

@@ -90,6 +90,16 @@ def content_region(root, site: Site | None) -> list | None:
     return None
 
 
+def _attached(el, root) -> bool:
+    """Still in the tree (not inside something a rule removed)?"""
+    node = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
 def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] | None:
     trace = Trace()
     root = dom.parse(text)
@@ -103,14 +113,13 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
 
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
-    prune.drop_hidden(root, trace, protected)
-    prune.drop_by_selectors(root, rules, trace, protected)
     region_els = content_region(root, site)
+    prune.drop_chrome(root, rules, trace, protected, unlikely=opts.strip_unlikely and region_els is None)
     if region_els is None:
-        if opts.strip_unlikely:
-            prune.drop_unlikely(root, rules, trace, protected)
         region_els, stats = locate.locate(root, opts)
         conditional.clean(region_els, stats, opts, trace)
+    else:
+        region_els = [el for el in region_els if _attached(el, root)]
 
     from lxml import etree
 

@@ -90,57 +90,74 @@ def is_hidden(el) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
-def drop_hidden(root, trace: Trace, protected: set) -> None:
-    """Hidden elements go, except one holding most of the page: pages that reveal
-    their article with JavaScript ship it hidden, and the article is what we want."""
-    hits = [(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
-            if is_hidden(el) and el not in protected and el.tag not in ("html", "body")]
-    drop_outermost(without_article_holders(root, hits), trace)
+def sweep(root, verdict, trace: Trace) -> None:
+    """Walk the tree top-down; remove each element `verdict` condemns, without looking inside it.
 
-
-def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
-    """Simple selector rules (pack, site and --drop) on the whole tree."""
-    if not rules.index.buckets:
-        return
-    hits = []
-    for el in root.iter(etree.Element):
-        if el.tag in ("html", "body") or el in protected:
-            continue
-        for simple, rule in rules.index.match(el.tag, el.get, el.get("class"), el.keys()):
-            stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
-            hits.append((el, rule, simple.text, stage))
-            break
-    drop_outermost(hits, trace)
-
-
-def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
-    """Class/id furniture patterns (readability's 'unlikely candidates').
-
-    A match that holds the page's headline or a large share of its text is a
-    layout wrapper with an unlucky name ("layout-sidebar-right"), not furniture.
+    `verdict(el)` returns None or `(rule, selector, stage, spare_holders)`; with
+    `spare_holders`, an element holding the article is kept (see `holds_article`).
     """
+    page_chars = None
     hits = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        found = verdict(el)
+        if found is not None:
+            rule, selector, stage, spare = found
+            if spare:
+                if page_chars is None:
+                    body = root.find("body")
+                    page_chars = dom.text_size(body if body is not None else root)[0] or 1
+                if holds_article(el, page_chars):
+                    found = None
+            if found is not None:
+                hits.append((el, rule, selector, stage))
+                continue
+        children = [c for c in el if isinstance(c.tag, str)]
+        children.reverse()
+        stack.extend(children)
+    for el, rule, selector, stage in hits:
+        chars, head = dom.text_size(el)
+        trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
+        dom.drop(el)
+
+
+def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely: bool = True) -> None:
+    """Hidden elements, simple selector rules (packs, site profile, --drop) and, with
+    `unlikely`, furniture class names (readability's 'unlikely candidates'), in one walk.
+
+    Hidden and furniture-named elements holding most of the page are kept: pages
+    that reveal their article with JavaScript ship it hidden, and a wrapper can
+    have an unlucky name ("layout-sidebar-right").
+    """
+    index = rules.index if rules.index.buckets else None
+    class_rules = rules.class_rules if unlikely else []
     verdicts: dict[str, object] = {}  # pages repeat the same class names many times
-    for el in root.iter(etree.Element):
-        if el.tag in NEVER_UNLIKELY or el in protected:
-            continue
-        names = dom.class_and_id(el)
-        if not names:
-            continue
-        if names not in verdicts:
-            verdicts[names] = next((rule for pattern, unless, rule in rules.class_rules
-                                    if pattern.search(names) and not (unless and unless.search(names))), None)
-        rule = verdicts[names]
-        if rule is not None:
-            hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
-    drop_outermost(without_article_holders(root, hits), trace)
+
+    def verdict(el):
+        tag = el.tag
+        if tag in ("html", "body") or el in protected:
+            return None
+        if is_hidden(el):
+            return HIDDEN_RULE, None, "prune", True
+        if index is not None:
+            for simple, rule in index.match(tag, el.get, el.get("class"), el.keys()):
+                return rule, simple.text, "site-rules" if rule.origin.startswith("site:") else "chrome", False
+        if class_rules and tag not in NEVER_UNLIKELY:
+            names = dom.class_and_id(el)
+            if names:
+                if names not in verdicts:
+                    verdicts[names] = next((rule for pattern, unless, rule in class_rules
+                                            if pattern.search(names) and not (unless and unless.search(names))),
+                                           None)
+                rule = verdicts[names]
+                if rule is not None:
+                    return rule, f"[class/id: {names[:60]}]", "chrome", True
+        return None
+
+    sweep(root, verdict, trace)
 
 
-def without_article_holders(root, hits: list) -> list:
-    """Hits minus those holding an <article> or a large share of the page's text."""
-    if not hits:
-        return hits
-    body = root.find("body")
-    page_chars = dom.text_size(body if body is not None else root)[0] or 1
-    return [h for h in hits if h[0].find(".//article") is None
-            and dom.text_size(h[0])[0] <= page_chars * HOLDER_MAX_SHARE]
+def holds_article(el, page_chars: int) -> bool:
+    """True when `el` holds an <article> or a large share of the page's text."""
+    return el.find(".//article") is not None or dom.text_size(el)[0] > page_chars * HOLDER_MAX_SHARE

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .locate import COMMAS, class_weight
 from .options import Options
-from .rules.ruleset import RuleSet, fold
+from .rules.ruleset import PhraseMatch, RuleSet, fold
 from .trace import Trace
 
 BLOCKS = frozenset({
@@ -150,23 +150,28 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
         body = text(node)
         if not body:
             continue
-        limit = opts.max_phrase_block_chars
-        if len(body) <= limit:
+        if len(body) <= opts.max_phrase_block_chars:
             m = rules.match_phrases(body)
-            if m is not None:
-                rule_limit = m.rule.max_chars or limit
-                wall = m.rule.cut and m.at_start and len(body) <= rule_limit
-                if len(body) <= rule_limit and (m.covered >= opts.min_phrase_share or wall):
-                    if m.rule.paywall:
-                        walls.append(m.rule)
-                    if m.rule.cut and not cut:
-                        cut = [Removal(node, m.rule, action="cut")]
-                        cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
-                    else:
-                        plan.append(Removal(node, m.rule))
-                    continue
+            if m is not None and is_chrome(m, opts):
+                walls.extend(r for r in m.rules if r.paywall)
+                if m.rule.cut:
+                    # The walk is in document order: every block still to come is in the cut.
+                    cut = [Removal(node, m.rule, action="cut")]
+                    cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
+                    break
+                plan.append(Removal(node, m.rule))
+                continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
+
+
+def is_chrome(m: PhraseMatch, opts: Options) -> bool:
+    """A block is chrome when phrases make it up, never for a phrase inside a real sentence.
+
+    Either every word is a chrome phrase, or specific (multi-word) phrases and patterns cover
+    most of it, or it opens with a whole chrome sentence ("Subscribe to continue reading.").
+    """
+    return m.residue == 0 or m.strong >= opts.min_phrase_share or (m.lead and m.strong >= opts.min_lead_share)
 
 
 def _following(node: Tag, region: Tag) -> list[Tag]:

@@ -39,6 +39,8 @@ class Options:
     max_phrase_block_chars: int = 300
     # ...and only when phrases make up at least this share of the block.
     min_phrase_share: float = 0.5
+    # ...or when the block opens with a whole chrome sentence that is at least this share of it.
+    min_lead_share: float = 0.15
     # A stage that would remove more than this share of the article text is reverted.
     safety_valve_share: float = 0.6
 

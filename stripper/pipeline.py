@@ -1,15 +1,12 @@
 """The stages, in order. Read `extract` top to bottom to see what stripper does."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from . import clean, dom, load, locate, metadata, prune, render
-from .errors import RulesError
 from .model import Article
 from .options import Options
-from .rules import Rule, Site, builtin_packs, host_of, load_pack, site_for_host
-from .rules.ruleset import RuleSet
-from .rules.selectors import SelectorIndex, parse_chain, select_lxml
+from .rules import Site
+from .rules.resolve import find_sites, ruleset_for
+from .rules.selectors import parse_chain, select_lxml
 from .trace import Trace
 
 # Readability's retry ladder: each attempt relaxes one more flag when the
@@ -22,71 +19,14 @@ ATTEMPTS = (
 )
 
 
-@lru_cache(maxsize=64)
-def user_rules(paths: tuple[str, ...]) -> tuple[Rule, ...]:
-    rules: list[Rule] = []
-    for path in paths:
-        loaded, _ = load_pack(path, origin=path)
-        rules.extend(loaded)
-    return tuple(rules)
-
-
-@lru_cache(maxsize=256)
-def ruleset_for(site: Site | None, opts_key: tuple) -> RuleSet:
-    rule_files, drop, keep, builtin = opts_key
-    rules: list[Rule] = list(builtin_packs().generic) if builtin else []
-    if site is not None and builtin:
-        rules.extend(site.rules)
-    rules.extend(user_rules(rule_files))
-    if drop:
-        rules.append(Rule(id="--drop", reason="selector given with --drop", origin="command line",
-                          selectors=tuple(drop)))
-    return RuleSet.build(rules, site, keep)
-
-
-@lru_cache(maxsize=1)
-def fingerprint_index() -> SelectorIndex:
-    index = SelectorIndex()
-    for site in builtin_packs().sites:
-        for sel in site.fingerprints:
-            index.add(sel, site)
-    return index
-
-
-def find_site(root, url: str | None, opts: Options) -> Site | None:
-    """Hostname, then the page's canonical / og:url, then markup fingerprints."""
-    if not opts.use_builtin_rules:
-        return None
-    sites = builtin_packs().sites
-    site = site_for_host(host_of(url), sites)
-    if site:
-        return site
-    for el in root.iter("link", "meta"):
-        if el.tag == "link" and "canonical" in (el.get("rel") or "").lower():
-            site = site_for_host(host_of(el.get("href")), sites)
-        elif el.tag == "meta" and (el.get("property") or el.get("name")) in ("og:url", "twitter:url"):
-            site = site_for_host(host_of(el.get("content")), sites)
-        if site:
-            return site
-    index = fingerprint_index()
-    if index.buckets:
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            for _, site in index.match(el.tag, el.get, el.get("class")):
-                return site
-    return None
-
-
-def content_region(root, site: Site | None) -> list | None:
-    """A site profile's content selectors, tried in order; the first that matches once wins."""
-    if site is None:
-        return None
-    for selector in site.content:
-        chain = parse_chain(selector)
-        found = select_lxml(root, chain) if chain else []
-        if len(found) == 1 and dom.text_of(found[0]):
-            return found
+def content_region(root, sites: tuple[Site, ...], opts: Options) -> list | None:
+    """The profiles' content selectors, tried in order; the first that matches once, with text, wins."""
+    for site in sites:
+        for selector in site.content:
+            chain = parse_chain(selector)
+            found = select_lxml(root, chain) if chain else []
+            if len(found) == 1 and len(dom.text_of(found[0])) >= opts.min_paragraph_chars:
+                return found
     return None
 
 
@@ -96,19 +36,18 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     if root is None:
         return None
     article = Article(url=url, title=metadata.title(root))
-    site = find_site(root, url, opts)
-    rules = ruleset_for(site, (opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))
-    if site is not None:
-        article.aggregator = site.name if site.kind == "aggregator" else None
+    host, sites = find_sites(root, url, opts.use_builtin_rules)
+    rules = ruleset_for(sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
+    article.aggregator = next((s.name for s in sites if s.kind == "aggregator"), None)
 
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
-    prune.drop_hidden(root, trace, protected)
-    prune.drop_by_selectors(root, rules, trace, protected)
-    region_els = content_region(root, site)
+    prune.drop_hidden(root, trace, protected, opts)
+    prune.drop_by_selectors(root, rules, trace, protected, opts)
+    region_els = content_region(root, sites, opts)
     if region_els is None:
         if opts.strip_unlikely:
-            prune.drop_unlikely(root, rules, trace, protected)
+            prune.drop_unlikely(root, rules, trace, protected, opts)
         region_els = locate.locate(root, opts)
 
     from lxml import etree
@@ -122,9 +61,10 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     removals, cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
-    if walls:
+    walled = {r.id for r in walls} | {e.rule_id for e in trace.events if e.action != "revert"} & rules.paywall_ids
+    if walled:
         article.paywall.detected = True
-        article.paywall.signals.extend(sorted({f"rule:{r.id}" for r in walls}))
+        article.paywall.signals.extend(f"rule:{rid}" for rid in sorted(walled))
         article.paywall.truncated = bool(cut)
 
     article.text = render.to_text(region)

@@ -10,6 +10,7 @@ import re
 from lxml import etree
 
 from . import dom
+from .options import Options
 from .rules.ruleset import RuleSet
 from .trace import Trace
 
@@ -35,14 +36,48 @@ NON_CONTENT_RULE = _Rule("non-content", "scripts, styles, forms, media and other
 HIDDEN_RULE = _Rule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
 
 
-def drop_outermost(hits, trace: Trace) -> None:
-    """Remove each hit `(element, rule, selector, stage)` unless an ancestor already went."""
-    removed: set = set()
-    for el, rule, selector, stage in hits:
-        if any(a in removed for a in el.iterancestors()):
+def _prose(el) -> int:
+    """Characters of paragraph text under `el`: what the article is made of."""
+    return sum(len(dom.text_of(p)) for p in el.iter("p"))
+
+
+def drop_outermost(hits, root, stage: str, trace: Trace, opts: Options) -> None:
+    """Remove each hit `(element, rule, selector, stage)` unless an ancestor already goes.
+
+    Plan first, then apply, with two safety valves: a rule that would take an element
+    holding most of the page's paragraph text (an article wrapper whose class happens to
+    say "paywall" or "promo") is skipped, and a stage that would leave less than an
+    article's worth of text is reverted whole. Both are recorded in the trace.
+    """
+    chosen: set = set()
+    plan = []
+    for hit in hits:
+        el = hit[0]
+        if el in chosen or any(a in chosen for a in el.iterancestors()):
             continue
-        removed.add(el)
-        trace.record(stage, rule.id, rule.reason, dom.text_of(el), selector=selector)
+        chosen.add(el)
+        plan.append(hit)
+    if not plan:
+        return
+    prose = _prose(root)
+    if prose >= opts.min_article_chars:
+        kept = []
+        for hit in plan:
+            if _prose(hit[0]) > opts.safety_valve_share * prose:
+                trace.record(hit[3], "safety-valve", f"rule {hit[1].id} would remove most of the page's paragraphs",
+                             dom.text_of(hit[0]), selector=hit[2], action="revert")
+            else:
+                kept.append(hit)
+        plan = kept
+    total = len(dom.text_of(root))
+    doomed = sum(len(dom.text_of(hit[0])) for hit in plan)
+    if total and doomed / total > opts.safety_valve_share and total - doomed < opts.min_article_chars:
+        trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters",
+                     "", action="revert")
+        trace.events[-1].preview = f"{len(plan)} removals not applied"
+        return
+    for el, rule, selector, hit_stage in plan:
+        trace.record(hit_stage, rule.id, rule.reason, dom.text_of(el), selector=selector)
         dom.drop(el)
 
 
@@ -77,12 +112,13 @@ def is_hidden(el) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
-def drop_hidden(root, trace: Trace, protected: set) -> None:
+def drop_hidden(root, trace: Trace, protected: set, opts: Options) -> None:
     drop_outermost([(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
-                    if is_hidden(el) and el not in protected and el.tag not in ("html", "body")], trace)
+                    if is_hidden(el) and el not in protected and el.tag not in ("html", "body")],
+                   root, "prune", trace, opts)
 
 
-def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
+def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set, opts: Options) -> None:
     """Simple selector rules (pack, site and --drop) on the whole tree."""
     if not rules.index.buckets:
         return
@@ -94,10 +130,10 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> Non
             stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
             hits.append((el, rule, simple.text, stage))
             break
-    drop_outermost(hits, trace)
+    drop_outermost(hits, root, "rules", trace, opts)
 
 
-def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
+def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set, opts: Options) -> None:
     """Class/id furniture patterns (readability's 'unlikely candidates')."""
     hits = []
     for el in root.iter(etree.Element):
@@ -110,4 +146,4 @@ def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
             if pattern.search(names) and not (unless and unless.search(names)):
                 hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
                 break
-    drop_outermost(hits, trace)
+    drop_outermost(hits, root, "chrome", trace, opts)

@@ -11,6 +11,11 @@ from .selectors import SelectorIndex
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
                         "«": '"', "»": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 WORD = re.compile(r"\w")
+TOKEN = re.compile(r"\w+")
+# A phrase this many words long is specific enough to count inside a block with other words;
+# a shorter one ("Share", "Newsletter") only removes a block made of nothing but such words.
+STRONG_TOKENS = 2
+SENTENCE_END = re.compile(r"\W*?(?:[.?!:|]|$)")
 
 
 def fold(text: str) -> str:
@@ -18,20 +23,24 @@ def fold(text: str) -> str:
     return " ".join(text.translate(QUOTES).casefold().split())
 
 
-def _phrase_regex(phrase: str) -> str:
-    words = [re.escape(w) for w in fold(phrase).split()]
-    body = r"\s*".join(words) if len(words) == 1 else r"\s+".join(words)
-    # Word boundaries only where the phrase starts/ends with a word character.
-    start = r"\b" if WORD.match(fold(phrase)[:1] or " ") else ""
-    end = r"\b" if WORD.match(fold(phrase)[-1:] or " ") else ""
-    return start + body + end
+def _key(token: str) -> str:
+    # Numbers vary ("100's of titles", "7-day trial"): any number matches any number.
+    return "#" if token.isdigit() else token
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(_key(t) for t in TOKEN.findall(fold(phrase)))
 
 
 @dataclass
 class PhraseMatch:
-    rule: Rule
-    covered: float  # share of the block's word characters the rule's phrases cover
-    at_start: bool
+    rule: Rule  # the rule covering most of the block (a wall rule when one matched)
+    covered: float  # share of the block's word characters covered by any rule
+    strong: float  # ...covered by multi-word phrases and patterns only
+    residue: int  # words (not numbers) left uncovered
+    at_start: bool  # a match starts at the block's first word
+    lead: bool  # the block opens with a whole chrome sentence (a specific phrase, then . ? ! : or the end)
+    rules: list[Rule] = field(default_factory=list)  # every rule that matched, most coverage first
 
 
 @dataclass
@@ -42,7 +51,9 @@ class RuleSet:
     index: SelectorIndex = field(default_factory=SelectorIndex)
     keep_index: SelectorIndex = field(default_factory=SelectorIndex)
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
-    phrase_rules: list[tuple[re.Pattern, Rule]] = field(default_factory=list)
+    # first token -> [(tokens, rule)], longest first
+    phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
+    pattern_rules: list[tuple[re.Pattern, Rule]] = field(default_factory=list)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
@@ -53,42 +64,77 @@ class RuleSet:
             if rule.class_pattern:
                 unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
                 rs.class_rules.append((re.compile(rule.class_pattern), unless, rule))
-            alternatives = [_phrase_regex(p) for p in sorted(rule.phrases, key=len, reverse=True)]
-            # Block text is case-folded before matching, so patterns match case-insensitively.
-            alternatives += [p.removeprefix("(?i)") for p in rule.patterns]
-            if alternatives:
-                rs.phrase_rules.append((re.compile("|".join(f"(?:{a})" for a in alternatives), re.I), rule))
+            for phrase in rule.phrases:
+                toks = phrase_tokens(phrase)
+                if toks:
+                    rs.phrase_index.setdefault(toks[0], []).append((toks, rule))
+            if rule.patterns:
+                # Block text is case-folded before matching, so patterns match case-insensitively.
+                body = "|".join(f"(?:{p.removeprefix('(?i)')})" for p in rule.patterns)
+                rs.pattern_rules.append((re.compile(body, re.I), rule))
+        for entries in rs.phrase_index.values():
+            entries.sort(key=lambda e: -len(e[0]))
         for sel in rs.keep:
             rs.keep_index.add(sel, None)
         return rs
 
     @property
-    def paywall_rules(self) -> list[Rule]:
-        return [r for r in self.rules if r.paywall]
+    def paywall_ids(self) -> set[str]:
+        return {r.id for r in self.rules if r.paywall}
 
     def match_phrases(self, text: str) -> PhraseMatch | None:
-        """The rule whose phrases make up most of `text`, if any matches at all."""
+        """How much of `text` is made of chrome phrases, and by which rules; None if no rule matches."""
         folded = fold(text)
-        total = len(WORD.findall(folded))
-        if not total:
+        spans = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
+        if not spans:
             return None
-        best: PhraseMatch | None = None
-        for regex, rule in self.phrase_rules:
-            spans = [m.span() for m in regex.finditer(folded) if m.end() > m.start()]
-            if not spans:
+        keys = [_key(t) for _, _, t in spans]
+        n = len(keys)
+        owner: list[Rule | None] = [None] * n
+        strong = [False] * n
+        length = len(folded)
+        lead_end = -1  # where a specific match starting at the first word ends
+        i = 0
+        while i < n:
+            for toks, rule in self.phrase_index.get(keys[i], ()):
+                k = len(toks)
+                if tuple(keys[i:i + k]) == toks and (rule.max_chars is None or length <= rule.max_chars):
+                    for j in range(i, i + k):
+                        owner[j], strong[j] = rule, k >= STRONG_TOKENS
+                    if i == 0 and k > STRONG_TOKENS:
+                        lead_end = spans[k - 1][1]
+                    i += k
+                    break
+            else:
+                i += 1
+        for regex, rule in self.pattern_rules:
+            if rule.max_chars is not None and length > rule.max_chars:
                 continue
-            covered = sum(len(WORD.findall(folded[a:b])) for a, b in _merge(spans)) / total
-            match = PhraseMatch(rule, covered, spans[0][0] == 0)
-            if best is None or match.covered > best.covered:
-                best = match
-        return best
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
+            for m in regex.finditer(folded):
+                a, b = m.span()
+                if b <= a:
+                    continue
+                if a <= spans[0][0]:
+                    lead_end = max(lead_end, b)
+                for j, (s, e, _) in enumerate(spans):
+                    if s >= a and e <= b:
+                        owner[j], strong[j] = rule, True
+        if not any(owner):
+            return None
+        sizes = [e - s for s, e, _ in spans]
+        total = sum(sizes)
+        per_rule: dict[int, tuple[int, Rule]] = {}
+        covered = strong_chars = residue = 0
+        for j, rule in enumerate(owner):
+            if rule is None:
+                residue += not keys[j] == "#"
+                continue
+            covered += sizes[j]
+            strong_chars += sizes[j] if strong[j] else 0
+            got = per_rule.get(id(rule), (0, rule))
+            per_rule[id(rule)] = (got[0] + sizes[j], rule)
+        ranked = [r for _, r in sorted(per_rule.values(), key=lambda x: -x[0])]
+        lead = next((r for r in ranked if r.cut), ranked[0])
+        lead_sentence = lead_end >= 0 and SENTENCE_END.match(folded, lead_end) is not None
+        return PhraseMatch(lead, covered / total, strong_chars / total, residue, owner[0] is not None,
+                           lead_sentence, ranked)

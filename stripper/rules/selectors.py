@@ -95,7 +95,8 @@ def compile_selector(selector: str) -> None:
     try:
         soupsieve.compile(selector)
     except Exception as exc:  # soupsieve raises several types for bad syntax
-        raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"invalid CSS selector {selector!r}: {first}") from None
 
 
 class SelectorIndex:

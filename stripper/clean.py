@@ -88,8 +88,28 @@ def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
     plan = []
     for selector, compiled, rule in rules.index.complex:
         for node in compiled.select(region):
-            plan.append(Removal(node, rule, selector))
+            if not rule.max_chars or len(text(node)) <= rule.max_chars:
+                plan.append(Removal(node, rule, selector))
     return plan
+
+
+def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
+    """The first element matching a wall marker's selector, and everything after it."""
+    if not rules.cut_index:
+        return []
+    for node in region.find_all(True):
+        hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"))), None)
+        if hit is None:
+            hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
+            if hit is None:
+                continue
+            selector, rule = hit
+        else:
+            selector, rule = hit[0].text, hit[1]
+        if rule.max_chars and len(text(node)) > rule.max_chars:
+            continue
+        return [Removal(node, rule, selector, "cut")] + [Removal(n, rule, selector, "cut") for n in _following(node, region)]
+    return []
 
 
 def link_density(node: Tag, total: int) -> float:
@@ -141,6 +161,7 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     plan: list[Removal] = []
     cut: list[Removal] = []
     walls = []
+    longest = rules.longest_block(opts.max_phrase_block_chars)
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
         node = stack.pop()
@@ -150,8 +171,8 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
         body = text(node)
         if not body:
             continue
-        if len(body) <= opts.max_phrase_block_chars:
-            m = rules.match_phrases(body)
+        if len(body) <= longest:
+            m = rules.match_phrases(body, opts.max_phrase_block_chars)
             if m is not None and is_chrome(m, opts):
                 walls.extend(r for r in m.rules if r.paywall)
                 if m.rule.cut:

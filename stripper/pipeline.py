@@ -38,7 +38,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     article = Article(url=url, title=metadata.title(root))
     host, sites = find_sites(root, url, opts.use_builtin_rules)
     rules = ruleset_for(sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
-    article.aggregator = next((s.name for s in sites if s.kind == "aggregator"), None)
+    article.aggregator = next((s.id for s in sites if s.kind == "aggregator"), None)
 
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
@@ -55,17 +55,19 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     html = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in region_els)
     region = clean.to_soup(f"<div>{html}</div>").find("div")
 
+    cut = clean.wall_markup(region, rules)
+    clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
     clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
     clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
     clean.apply(clean.fishy_blocks(region, opts), region, "clean", trace, opts)
-    removals, cut, walls = clean.phrase_blocks(region, rules, opts)
+    removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
-    clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
+    clean.apply(phrase_cut, region, "wall", trace, opts, valve_share=0.9)
     walled = {r.id for r in walls} | {e.rule_id for e in trace.events if e.action != "revert"} & rules.paywall_ids
     if walled:
         article.paywall.detected = True
         article.paywall.signals.extend(f"rule:{rid}" for rid in sorted(walled))
-        article.paywall.truncated = bool(cut)
+        article.paywall.truncated = any(e.action == "cut" for e in trace.events)
 
     article.text = render.to_text(region)
     article.removed = [e.to_dict() for e in trace.events]

@@ -127,6 +127,8 @@ def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set, opts: 
         if el.tag in ("html", "body") or el in protected:
             continue
         for simple, rule in rules.index.match(el.tag, el.get, el.get("class")):
+            if rule.max_chars and len(dom.text_of(el)) > rule.max_chars:
+                continue  # too big to be what the rule means (an article wrapper named "paywall-...")
             stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
             hits.append((el, rule, simple.text, stage))
             break

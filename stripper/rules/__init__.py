@@ -39,7 +39,7 @@ class Rule:
     unless_pattern: str | None = None  # ...unless this one matches too
     cut: bool = False  # a wall marker: the block and everything after it go
     paywall: bool = False  # matching is a sign of a paywall
-    max_chars: int | None = None  # phrase rules: largest block they may remove
+    max_chars: int | None = None  # largest block (phrases) or element text (selectors) the rule removes
     domains: tuple[str, ...] = ()  # only on these hosts (and their subdomains); "~d" excludes; () = all
 
     @property

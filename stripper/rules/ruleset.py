@@ -49,6 +49,7 @@ class RuleSet:
     site: Site | None = None
     keep: tuple[str, ...] = ()
     index: SelectorIndex = field(default_factory=SelectorIndex)
+    cut_index: SelectorIndex = field(default_factory=SelectorIndex)  # wall markers: cut from here on
     keep_index: SelectorIndex = field(default_factory=SelectorIndex)
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
     # first token -> [(tokens, rule)], longest first
@@ -60,7 +61,7 @@ class RuleSet:
         rs = cls(rules=list(rules), site=site, keep=tuple(keep))
         for rule in rs.rules:
             for sel in rule.selectors:
-                rs.index.add(sel, rule)
+                (rs.cut_index if rule.cut else rs.index).add(sel, rule)
             if rule.class_pattern:
                 unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
                 rs.class_rules.append((re.compile(rule.class_pattern), unless, rule))
@@ -82,8 +83,15 @@ class RuleSet:
     def paywall_ids(self) -> set[str]:
         return {r.id for r in self.rules if r.paywall}
 
-    def match_phrases(self, text: str) -> PhraseMatch | None:
-        """How much of `text` is made of chrome phrases, and by which rules; None if no rule matches."""
+    def longest_block(self, default: int) -> int:
+        """The longest block any phrase rule may remove."""
+        return max([default] + [r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)])
+
+    def match_phrases(self, text: str, limit: int = 300) -> PhraseMatch | None:
+        """How much of `text` is made of chrome phrases, and by which rules; None if no rule matches.
+
+        A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
+        """
         folded = fold(text)
         spans = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
         if not spans:
@@ -98,7 +106,7 @@ class RuleSet:
         while i < n:
             for toks, rule in self.phrase_index.get(keys[i], ()):
                 k = len(toks)
-                if tuple(keys[i:i + k]) == toks and (rule.max_chars is None or length <= rule.max_chars):
+                if tuple(keys[i:i + k]) == toks and length <= (rule.max_chars or limit):
                     for j in range(i, i + k):
                         owner[j], strong[j] = rule, k >= STRONG_TOKENS
                     if i == 0 and k > STRONG_TOKENS:
@@ -108,7 +116,7 @@ class RuleSet:
             else:
                 i += 1
         for regex, rule in self.pattern_rules:
-            if rule.max_chars is not None and length > rule.max_chars:
+            if length > (rule.max_chars or limit):
                 continue
             for m in regex.finditer(folded):
                 a, b = m.span()

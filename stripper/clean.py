@@ -63,10 +63,24 @@ def _outermost(plan: list[Removal]) -> list[Removal]:
     return [r for r in plan if not any(id(p) in chosen for p in r.node.parents)]
 
 
+KEEP_ATTR = "data-stripper-keep"
+
+
+def mark_kept(region: Tag, rules: RuleSet) -> None:
+    """Mark elements matching --keep, their ancestors and descendants: `apply` never removes them."""
+    if not rules.keep_index:
+        return
+    for node in region.find_all(True):
+        if node.get(KEEP_ATTR) is None and any(True for _ in rules.keep_index.match(node.name, node.attrs.get, node.get("class"))):
+            for n in [node, *node.find_all(True), *node.parents]:
+                if isinstance(n, Tag) and n is not region.parent:
+                    n[KEEP_ATTR] = ""
+
+
 def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Options, *,
           valve_share: float | None = None) -> None:
     """Carry out a removal plan unless it would take most of the article with it."""
-    plan = _outermost(plan)
+    plan = _outermost([r for r in plan if r.node.get(KEEP_ATTR) is None])
     if not plan:
         return
     total = len(text(region))

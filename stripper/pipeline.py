@@ -54,6 +54,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
 
     html = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in region_els)
     region = clean.to_soup(f"<div>{html}</div>").find("div")
+    clean.mark_kept(region, rules)
 
     cut = clean.wall_markup(region, rules)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)

@@ -49,6 +49,16 @@ def drop_outermost(hits, root, stage: str, trace: Trace, opts: Options) -> None:
     say "paywall" or "promo") is skipped, and a stage that would leave less than an
     article's worth of text is reverted whole. Both are recorded in the trace.
     """
+    prose = _prose(root)
+    if prose >= opts.min_article_chars:
+        kept = []
+        for hit in hits:
+            if _prose(hit[0]) > opts.safety_valve_share * prose:
+                trace.record(hit[3], "safety-valve", f"rule {hit[1].id} would remove most of the page's paragraphs",
+                             dom.text_of(hit[0]), selector=hit[2], action="revert")
+            else:
+                kept.append(hit)
+        hits = kept
     chosen: set = set()
     plan = []
     for hit in hits:
@@ -59,16 +69,6 @@ def drop_outermost(hits, root, stage: str, trace: Trace, opts: Options) -> None:
         plan.append(hit)
     if not plan:
         return
-    prose = _prose(root)
-    if prose >= opts.min_article_chars:
-        kept = []
-        for hit in plan:
-            if _prose(hit[0]) > opts.safety_valve_share * prose:
-                trace.record(hit[3], "safety-valve", f"rule {hit[1].id} would remove most of the page's paragraphs",
-                             dom.text_of(hit[0]), selector=hit[2], action="revert")
-            else:
-                kept.append(hit)
-        plan = kept
     total = len(dom.text_of(root))
     doomed = sum(len(dom.text_of(hit[0])) for hit in plan)
     if total and doomed / total > opts.safety_valve_share and total - doomed < opts.min_article_chars:

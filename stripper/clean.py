@@ -35,6 +35,8 @@ FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-he
 NEGATIVE_CLASS = BuiltinRule("negative-class", "container whose class or id names page furniture")
 LINK_LIST = BuiltinRule("link-list", "list of links (navigation, related stories)")
 TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
+KICKER = BuiltinRule("kicker", "section label linked above the headline")
+KICKER_CHARS = 40  # a section label is a word or two, never a sentence
 
 
 @dataclass
@@ -71,7 +73,7 @@ def mark_kept(region: Tag, rules: RuleSet) -> None:
     if not rules.keep_index:
         return
     for node in region.find_all(True):
-        if node.get(KEEP_ATTR) is None and any(True for _ in rules.keep_index.match(node.name, node.attrs.get, node.get("class"))):
+        if node.get(KEEP_ATTR) is None and any(True for _ in rules.keep_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)):
             for n in [node, *node.find_all(True), *node.parents]:
                 if isinstance(n, Tag) and n is not region.parent:
                     n[KEEP_ATTR] = ""
@@ -112,7 +114,7 @@ def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
     if not rules.cut_index:
         return []
     for node in region.find_all(True):
-        hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"))), None)
+        hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)), None)
         if hit is None:
             hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
             if hit is None:
@@ -196,8 +198,26 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                     break
                 plan.append(Removal(node, m.rule))
                 continue
+            led = _led_by_label(node, rules, opts) if len(body) <= opts.max_phrase_block_chars else None
+            if led is not None:
+                plan.append(Removal(node, led))
+                continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
+
+
+def _led_by_label(node: Tag, rules: RuleSet, opts: Options):
+    """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
+
+    Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
+    """
+    children = [c for c in node.children if isinstance(c, Tag) and text(c)]
+    if len(children) < 2 or children[0].name not in BLOCKS:
+        return None
+    m = rules.match_phrases(text(children[0]), opts.max_phrase_block_chars)
+    if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
+        return None
+    return m.rule
 
 
 def is_chrome(m: PhraseMatch, opts: Options) -> bool:
@@ -229,5 +249,21 @@ def title_repeat(region: Tag, title: str | None) -> list[Removal]:
     want = fold(title)
     for h in region.find_all(["h1", "h2"], limit=3):
         if fold(text(h)) == want:
-            return [Removal(h, TITLE_REPEAT)]
+            return [Removal(h, TITLE_REPEAT)] + [Removal(k, KICKER) for k in _kickers(h)]
     return []
+
+
+def _kickers(heading: Tag) -> list[Tag]:
+    """Section labels printed just above the headline: a few words, all of them a link."""
+    out = []
+    for sib in heading.find_previous_siblings(limit=2):
+        if not isinstance(sib, Tag) or sib.name not in BLOCKS:
+            continue
+        label = text(sib)
+        if label and len(label) <= KICKER_CHARS and len(text_of_links(sib)) == len(label):
+            out.append(sib)
+    return out
+
+
+def text_of_links(node: Tag) -> str:
+    return " ".join(text(a) for a in node.find_all("a"))

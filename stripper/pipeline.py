@@ -43,7 +43,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
     prune.drop_hidden(root, trace, protected, opts)
-    prune.drop_by_selectors(root, rules, trace, protected, opts)
+    walls_seen = prune.drop_by_selectors(root, rules, trace, protected, opts)
     region_els = content_region(root, sites, opts)
     if region_els is None:
         if opts.strip_unlikely:
@@ -64,7 +64,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(phrase_cut, region, "wall", trace, opts, valve_share=0.9)
-    walled = {r.id for r in walls} | {e.rule_id for e in trace.events if e.action != "revert"} & rules.paywall_ids
+    walled = walls_seen | {r.id for r in walls} | {e.rule_id for e in trace.events if e.action != "revert"} & rules.paywall_ids
     if walled:
         article.paywall.detected = True
         article.paywall.signals.extend(f"rule:{rid}" for rid in sorted(walled))

@@ -87,7 +87,7 @@ def protected_elements(root, rules: RuleSet) -> set:
         return set()
     out: set = set()
     for el in root.iter(etree.Element):
-        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"))):
+        if any(True for _ in rules.keep_index.match(el.tag, el.get, el.get("class"), el.keys())):
             out.update(el.iter(etree.Element))
             out.update(el.iterancestors())
     return out
@@ -118,21 +118,34 @@ def drop_hidden(root, trace: Trace, protected: set, opts: Options) -> None:
                    root, "prune", trace, opts)
 
 
-def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set, opts: Options) -> None:
-    """Simple selector rules (pack, site and --drop) on the whole tree."""
-    if not rules.index.buckets:
-        return
+def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set, opts: Options) -> set[str]:
+    """Simple selector rules (pack, site and --drop) on the whole tree.
+
+    Returns the ids of paywall rules whose selectors matched anywhere, removed or not: wall
+    markers (cut rules) are only noted here and cut later, inside the article.
+    """
+    walls: set[str] = set()
     hits = []
     for el in root.iter(etree.Element):
         if el.tag in ("html", "body") or el in protected:
             continue
-        for simple, rule in rules.index.match(el.tag, el.get, el.get("class")):
+        get, cls, names = el.get, el.get("class"), el.keys()
+        if rules.cut_index.buckets:
+            walls.update(r.id for _, r in rules.cut_index.match(el.tag, get, cls, names) if r.paywall)
+        chosen = None
+        for simple, rule in rules.index.match(el.tag, get, cls, names):
             if rule.max_chars and len(dom.text_of(el)) > rule.max_chars:
                 continue  # too big to be what the rule means (an article wrapper named "paywall-...")
+            if rule.paywall:
+                walls.add(rule.id)
+            if chosen is None:
+                chosen = (simple, rule)
+        if chosen is not None:
+            simple, rule = chosen
             stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
             hits.append((el, rule, simple.text, stage))
-            break
     drop_outermost(hits, root, "rules", trace, opts)
+    return walls
 
 
 def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set, opts: Options) -> None:

@@ -65,7 +65,7 @@ def fingerprinted(root) -> list[Site]:
     if index.buckets:
         for el in root.iter():
             if isinstance(el.tag, str):
-                for _, site in index.match(el.tag, el.get, el.get("class")):
+                for _, site in index.match(el.tag, el.get, el.get("class"), el.keys()):
                     found.setdefault(site.id, site)
     regex, by_phrase = fingerprint_text_regex()
     if regex is not None:

@@ -34,6 +34,8 @@ class Simple:
             return ("id", self.id)
         if self.classes:
             return ("class", self.classes[0])
+        if self.attrs:  # [data-testid=x]: only elements that have the attribute are checked
+            return ("attr", self.attrs[0][0])
         if self.tag:
             return ("tag", self.tag)
         return ("any", "")
@@ -116,8 +118,12 @@ class SelectorIndex:
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
 
-    def match(self, tag: str, get: Callable[[str], Any], class_attr: Any) -> Iterable[tuple[Simple, Any]]:
-        """Yield (selector, payload) for every simple selector this element matches."""
+    def match(self, tag: str, get: Callable[[str], Any], class_attr: Any,
+              names: Iterable[str] | None = None) -> Iterable[tuple[Simple, Any]]:
+        """Yield (selector, payload) for every simple selector this element matches.
+
+        `names` are the element's attribute names; without them every attribute bucket is tried.
+        """
         if not isinstance(tag, str):
             return
         if isinstance(class_attr, list):
@@ -129,6 +135,10 @@ class SelectorIndex:
         if el_id:
             keys.append(("id", el_id))
         keys.extend(("class", c) for c in classes)
+        if names is None:
+            keys.extend(k for k in self.buckets if k[0] == "attr")
+        else:
+            keys.extend(("attr", n.lower()) for n in names)
         buckets = self.buckets
         for key in keys:
             for simple, payload in buckets.get(key, ()):

@@ -1,7 +1,7 @@
 """The stages, in order. Read `extract` top to bottom to see what stripper does."""
 from __future__ import annotations
 
-from . import clean, dom, load, locate, metadata, prune, render
+from . import clean, dom, load, locate, metadata, paywall, prune, render
 from .model import Article
 from .options import Options
 from .rules import Site
@@ -40,6 +40,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     rules = ruleset_for(sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
     article.aggregator = next((s.id for s in sites if s.kind == "aggregator"), None)
 
+    declared = paywall.declared(root)
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
     prune.drop_hidden(root, trace, protected, opts)
@@ -65,9 +66,9 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(phrase_cut, region, "wall", trace, opts, valve_share=0.9)
     walled = walls_seen | {r.id for r in walls} | {e.rule_id for e in trace.events if e.action != "revert"} & rules.paywall_ids
-    if walled:
+    if walled or declared:
         article.paywall.detected = True
-        article.paywall.signals.extend(f"rule:{rid}" for rid in sorted(walled))
+        article.paywall.signals.extend(declared + [f"rule:{rid}" for rid in sorted(walled)])
         article.paywall.truncated = any(e.action == "cut" for e in trace.events)
 
     article.text = render.to_text(region)

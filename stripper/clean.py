@@ -82,7 +82,7 @@ def mark_kept(region: Tag, rules: RuleSet) -> None:
 def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Options, *,
           valve_share: float | None = None) -> None:
     """Carry out a removal plan unless it would take most of the article with it."""
-    plan = _outermost([r for r in plan if r.node.get(KEEP_ATTR) is None])
+    plan = _outermost([r for r in plan if not r.node.decomposed and r.node.get(KEEP_ATTR) is None])
     if not plan:
         return
     total = len(text(region))
@@ -94,8 +94,7 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
         trace.events[-1].preview = f"{len(plan)} removals not applied"
         return
     for r in plan:
-        trace.record(stage, r.rule.id, r.rule.reason, text(r.node),
-                     selector=r.selector or getattr(r.rule, "selector", None), action=r.action)
+        trace.record(stage, r.rule.id, r.rule.reason, text(r.node), selector=r.selector, action=r.action)
         r.node.decompose()
 
 
@@ -107,6 +106,31 @@ def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
             if not rule.max_chars or len(text(node)) <= rule.max_chars:
                 plan.append(Removal(node, rule, selector))
     return plan
+
+
+PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")
+
+
+def _prose_chars(node: Tag, opts: Options) -> int:
+    """Characters of sentence paragraphs in `node`: what an article is made of, not chrome."""
+    paras = [node] if node.name == "p" else node.find_all("p")
+    return sum(len(t) for t in map(text, paras) if len(t) >= opts.min_paragraph_chars * 3 and PROSE_END.search(t))
+
+
+def confirm_cut(cut: list[Removal], trace: Trace, opts: Options) -> list[Removal]:
+    """A wall marker followed by an article's worth of prose is chrome in the middle, not a wall.
+
+    Then only the marker goes; the cut is recorded as reverted.
+    """
+    if len(cut) < 2:
+        return cut
+    after = sum(_prose_chars(r.node, opts) for r in cut[1:])
+    if after < opts.min_article_chars:
+        return cut
+    trace.record("wall", "safety-valve", f"{after} characters of prose follow the wall marker: not cut", "",
+                 action="revert")
+    trace.events[-1].preview = f"{len(cut) - 1} removals not applied"
+    return [Removal(cut[0].node, cut[0].rule, cut[0].selector)]
 
 
 def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
@@ -191,11 +215,11 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
             m = rules.match_phrases(body, opts.max_phrase_block_chars)
             if m is not None and is_chrome(m, opts):
                 walls.extend(r for r in m.rules if r.paywall)
-                if m.rule.cut:
-                    # The walk is in document order: every block still to come is in the cut.
+                if m.rule.cut and not cut:
+                    # Blocks after the marker are still looked at: the cut may yet be refused.
                     cut = [Removal(node, m.rule, action="cut")]
                     cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
-                    break
+                    continue
                 plan.append(Removal(node, m.rule))
                 continue
             led = _led_by_label(node, rules, opts) if len(body) <= opts.max_phrase_block_chars else None

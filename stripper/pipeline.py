@@ -57,14 +57,14 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     region = clean.to_soup(f"<div>{html}</div>").find("div")
     clean.mark_kept(region, rules)
 
-    cut = clean.wall_markup(region, rules)
+    cut = clean.confirm_cut(clean.wall_markup(region, rules), trace, opts)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
     clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
     clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
     clean.apply(clean.fishy_blocks(region, opts), region, "clean", trace, opts)
     removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
-    clean.apply(phrase_cut, region, "wall", trace, opts, valve_share=0.9)
+    clean.apply(clean.confirm_cut(phrase_cut, trace, opts), region, "wall", trace, opts, valve_share=0.9)
     walled = walls_seen | {r.id for r in walls} | {e.rule_id for e in trace.events if e.action != "revert"} & rules.paywall_ids
     if walled or declared:
         article.paywall.detected = True

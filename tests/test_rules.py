@@ -274,3 +274,19 @@ def test_aggregator_fingerprint_wins_over_publisher_canonical():
     head = '<link rel="canonical" href="https://www.nytimes.com/2025/01/01/x.html">'
     html = page('<div class="nb-body">' + prose() + "</div>", head=head)
     assert sites_of(html)[1] == ["newsbreak", "nytimes"]
+
+
+def test_wall_marker_followed_by_an_article_of_prose_is_not_a_cut():
+    more = [f"<p>{p} It was the {n}th time the plan had been debated in public, and residents said so.</p>"
+            for n, p in enumerate(PARAS * 2, 4)]
+    body = prose("<p>Subscribe to continue reading</p>" + "".join(more), where=1)
+    article = stripper.strip(page(body))
+    assert "Subscribe to continue reading" not in article.text
+    assert "the 11th time" in article.text
+    assert any(e["rule"] == "safety-valve" and e["stage"] == "wall" for e in article.removed)
+
+
+def test_label_led_box_goes_whole():
+    html = page(prose('<div class="x1"><div class="y2">Sponsored</div><div class="z3">Cloud bills too high? Try us.</div></div>'))
+    text = stripper.strip(html).text
+    assert "Cloud bills too high" not in text and PARAS[2] in text

@@ -14,7 +14,7 @@ WORD = re.compile(r"\w")
 TOKEN = re.compile(r"\w+")
 # A phrase this many words long is specific enough to count inside a block with other words;
 # a shorter one ("Share", "Newsletter") only removes a block made of nothing but such words.
-STRONG_TOKENS = 2
+STRONG_TOKENS = 3
 SENTENCE_END = re.compile(r"\W*?(?:[.?!:|]|$)")
 
 

@@ -41,6 +41,8 @@ class Options:
     min_phrase_share: float = 0.5
     # A paragraph that is only a link and at most this long is a label, not prose.
     max_link_line_chars: int = 60
+    # ...or when the block opens with a whole chrome sentence that is at least this share of it.
+    min_lead_share: float = 0.15
     # A stage that would remove more than this share of the article text is reverted.
     safety_valve_share: float = 0.6
 

@@ -12,7 +12,7 @@ from typing import Any
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .options import Options
-from .rules.ruleset import RuleSet, fold
+from .rules.ruleset import PhraseMatch, RuleSet, fold
 from .trace import Trace
 
 BLOCKS = frozenset({
@@ -28,6 +28,8 @@ class BuiltinRule:
 
 
 TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
+KICKER = BuiltinRule("kicker", "section label linked above the headline")
+KICKER_CHARS = 40  # a section label is a word or two, never a sentence
 LINK_LINE = BuiltinRule("link-line", "a short line that is only a link (section label, teaser, navigation)")
 # The headline is looked for among the first few blocks of the body only.
 TITLE_SEARCH_BLOCKS = 8
@@ -47,6 +49,25 @@ def text(node: Tag) -> str:
     return " ".join(node.get_text(" ").split())
 
 
+def short_text(node: Tag, limit: int) -> str | None:
+    """The node's text when it has at most `limit` characters, else None.
+
+    Stops reading as soon as the limit is passed, so asking a large container
+    costs no more than asking a small one.
+    """
+    parts: list[str] = []
+    size = 0
+    for piece in node.strings:
+        words = piece.split()
+        if not words:
+            continue
+        size += sum(len(w) + 1 for w in words)
+        if size > limit + 1:
+            return None
+        parts.extend(words)
+    return " ".join(parts)
+
+
 def to_soup(html: str) -> Tag:
     soup = BeautifulSoup(html, "lxml")
     return soup.body or soup
@@ -61,10 +82,24 @@ def _outermost(plan: list[Removal]) -> list[Removal]:
     return [r for r in plan if not any(id(p) in chosen for p in r.node.parents)]
 
 
+KEEP_ATTR = "data-stripper-keep"
+
+
+def mark_kept(region: Tag, rules: RuleSet) -> None:
+    """Mark elements matching --keep, their ancestors and descendants: `apply` never removes them."""
+    if not rules.keep_index:
+        return
+    for node in region.find_all(True):
+        if node.get(KEEP_ATTR) is None and any(True for _ in rules.keep_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)):
+            for n in [node, *node.find_all(True), *node.parents]:
+                if isinstance(n, Tag) and n is not region.parent:
+                    n[KEEP_ATTR] = ""
+
+
 def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Options, *,
           valve_share: float | None = None) -> None:
     """Carry out a removal plan unless it would take most of the article with it."""
-    plan = _outermost(plan)
+    plan = _outermost([r for r in plan if not r.node.decomposed and r.node.get(KEEP_ATTR) is None])
     if not plan:
         return
     total = len(text(region))
@@ -76,8 +111,7 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
         trace.events[-1].preview = f"{len(plan)} removals not applied"
         return
     for r in plan:
-        trace.record(stage, r.rule.id, r.rule.reason, text(r.node),
-                     selector=r.selector or getattr(r.rule, "selector", None), action=r.action)
+        trace.record(stage, r.rule.id, r.rule.reason, text(r.node), selector=r.selector, action=r.action)
         r.node.decompose()
 
 
@@ -86,8 +120,53 @@ def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
     plan = []
     for selector, compiled, rule in rules.index.complex:
         for node in compiled.select(region):
-            plan.append(Removal(node, rule, selector))
+            if not rule.max_chars or len(text(node)) <= rule.max_chars:
+                plan.append(Removal(node, rule, selector))
     return plan
+
+
+PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")
+
+
+def _prose_chars(node: Tag, opts: Options) -> int:
+    """Characters of sentence paragraphs in `node`: what an article is made of, not chrome."""
+    paras = [node] if node.name == "p" else node.find_all("p")
+    return sum(len(t) for t in map(text, paras) if len(t) >= opts.min_paragraph_chars * 3 and PROSE_END.search(t))
+
+
+def confirm_cut(cut: list[Removal], trace: Trace, opts: Options) -> list[Removal]:
+    """A wall marker followed by an article's worth of prose is chrome in the middle, not a wall.
+
+    Then only the marker goes; the cut is recorded as reverted.
+    """
+    if len(cut) < 2:
+        return cut
+    after = sum(_prose_chars(r.node, opts) for r in cut[1:])
+    if after < opts.min_article_chars:
+        return cut
+    trace.record("wall", "safety-valve", f"{after} characters of prose follow the wall marker: not cut", "",
+                 action="revert")
+    trace.events[-1].preview = f"{len(cut) - 1} removals not applied"
+    return [Removal(cut[0].node, cut[0].rule, cut[0].selector)]
+
+
+def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
+    """The first element matching a wall marker's selector, and everything after it."""
+    if not rules.cut_index:
+        return []
+    for node in region.find_all(True):
+        hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)), None)
+        if hit is None:
+            hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
+            if hit is None:
+                continue
+            selector, rule = hit
+        else:
+            selector, rule = hit[0].text, hit[1]
+        if rule.max_chars and len(text(node)) > rule.max_chars:
+            continue
+        return [Removal(node, rule, selector, "cut")] + [Removal(n, rule, selector, "cut") for n in _following(node, region)]
+    return []
 
 
 def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Removal], list[Removal], list]:
@@ -98,45 +177,56 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     plan: list[Removal] = []
     cut: list[Removal] = []
     walls = []
+    longest = rules.longest_block(opts.max_phrase_block_chars)
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
         node = stack.pop()
         if node.name not in BLOCKS:
             stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
             continue
-        body = text(node)
-        if not body:
+        body = short_text(node, longest)
+        if body == "":
             continue
-        limit = opts.max_phrase_block_chars
-        if len(body) <= limit:
-            m = rules.match_phrases(body)
-            if m is not None:
-                rule_limit = m.rule.max_chars or limit
-                wall = m.rule.cut and m.at_start and len(body) <= rule_limit
-                if len(body) <= rule_limit and (m.covered >= opts.min_phrase_share or wall):
-                    if m.rule.paywall:
-                        walls.append(m.rule)
-                    parent = node.parent
-                    if (m.rule.container and parent is not None and parent is not region
-                            and _first_block(parent) is node and len(text(parent)) <= 2 * limit):
-                        node = parent  # "Sponsored" labels its whole box
-                    if m.rule.cut and not cut:
-                        cut = [Removal(node, m.rule, action="cut")]
-                        cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
-                    else:
-                        plan.append(Removal(node, m.rule))
+        if body is not None:
+            m = rules.match_phrases(body, opts.max_phrase_block_chars)
+            if m is not None and is_chrome(m, opts):
+                walls.extend(r for r in m.rules if r.paywall)
+                if m.rule.cut and not cut:
+                    # Blocks after the marker are still looked at: the cut may yet be refused.
+                    cut = [Removal(node, m.rule, action="cut")]
+                    cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
                     continue
+                plan.append(Removal(node, m.rule))
+                continue
+            led = _led_by_label(node, rules, opts) if len(body) <= opts.max_phrase_block_chars else None
+            if led is not None:
+                plan.append(Removal(node, led))
+                continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
 
 
-def _first_block(parent: Tag) -> Tag | None:
-    for child in parent.children:
-        if isinstance(child, Tag):
-            return child
-        if isinstance(child, NavigableString) and child.strip():
-            return None
-    return None
+def _led_by_label(node: Tag, rules: RuleSet, opts: Options):
+    """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
+
+    Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
+    """
+    children = [c for c in node.children if isinstance(c, Tag) and text(c)]
+    if len(children) < 2 or children[0].name not in BLOCKS:
+        return None
+    m = rules.match_phrases(text(children[0]), opts.max_phrase_block_chars)
+    if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
+        return None
+    return m.rule
+
+
+def is_chrome(m: PhraseMatch, opts: Options) -> bool:
+    """A block is chrome when phrases make it up, never for a phrase inside a real sentence.
+
+    Either every word is a chrome phrase, or specific (multi-word) phrases and patterns cover
+    most of it, or it opens with a whole chrome sentence ("Subscribe to continue reading.").
+    """
+    return m.residue == 0 or m.strong >= opts.min_phrase_share or (m.lead and m.strong >= opts.min_lead_share)
 
 
 def _following(node: Tag, region: Tag) -> list[Tag]:
@@ -154,17 +244,34 @@ def _following(node: Tag, region: Tag) -> list[Tag]:
 
 
 def title_repeat(region: Tag, title: str | None) -> list[Removal]:
-    """The headline printed again at the top of the body (any tag: old pages use <font><b>)."""
     if not title:
         return []
     want = fold(title)
     for h in region.find_all(["h1", "h2"], limit=3):
         if fold(text(h)) == want:
-            return [Removal(h, TITLE_REPEAT)]
+            return [Removal(h, TITLE_REPEAT)] + [Removal(k, KICKER) for k in _kickers(h)]
+    # Any tag will do on old pages (<font><b>headline</b></font>).
     for node in region.find_all(BLOCKS, limit=TITLE_SEARCH_BLOCKS):
-        if fold(text(node)) == want:
+        body = short_text(node, len(title) + 10)
+        if body is not None and fold(body) == want:
             return [Removal(node, TITLE_REPEAT)]
     return []
+
+
+def _kickers(heading: Tag) -> list[Tag]:
+    """Section labels printed just above the headline: a few words, all of them a link."""
+    out = []
+    for sib in heading.find_previous_siblings(limit=2):
+        if not isinstance(sib, Tag) or sib.name not in BLOCKS:
+            continue
+        label = text(sib)
+        if label and len(label) <= KICKER_CHARS and len(text_of_links(sib)) == len(label):
+            out.append(sib)
+    return out
+
+
+def text_of_links(node: Tag) -> str:
+    return " ".join(text(a) for a in node.find_all("a"))
 
 
 def link_lines(region: Tag, opts: Options) -> list[Removal]:
@@ -174,15 +281,22 @@ def link_lines(region: Tag, opts: Options) -> list[Removal]:
     for node in region.find_all(["p", "div"]):
         if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.children):
             continue
-        body = text(node)
+        body = short_text(node, PROSE_LINE_CHARS)
+        if body is None:  # long enough to be prose: count its links only if it might be a link list
+            lines.append((node, False, node.a is None or _link_share(node) < 0.5))
+            continue
         if not body:
             continue
-        linked = sum(len(text(a)) for a in node.find_all("a")) if node.a is not None else 0
-        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= len(body) * 0.9,
-                      len(body) >= PROSE_LINE_CHARS and linked < len(body) * 0.5))
+        linked = _link_share(node) if node.a is not None else 0
+        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= 0.9, False))
     prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
     if not prose:
         return []
     first, last = prose[0], prose[-1]
     return [Removal(node, LINK_LINE) for i, (node, is_link, _) in enumerate(lines)
             if is_link and (i < first or i > last)]
+
+
+def _link_share(node: Tag) -> float:
+    total = len(text(node))
+    return sum(len(text(a)) for a in node.find_all("a")) / total if total else 0.0

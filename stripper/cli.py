@@ -21,6 +21,8 @@ Examples:
   curl -s URL | strip --url URL      read stdin, use the address for site rules
   strip a.html b.html.gz             several pages, each under a ==> name <== header
   strip page.html -o article.txt     write to a file
+  strip --rules my.txt page.html     add your own rules (TOML or ##filters)
+  strip --explain page.html          show what was removed and why (stderr)
 """
 
 
@@ -40,27 +42,63 @@ def render(article, opts: Options) -> str:
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
+def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[str, ...]) -> None:
+    """Load --rules files and compile --drop/--keep before any page is read: mistakes exit 2."""
+    from .errors import RulesError
+    from .rules.filters import user_rules
+    from .rules.selectors import compile_selector
+
+    for flag, selectors in (("--drop", drop), ("--keep", keep)):
+        for sel in selectors:
+            try:
+                compile_selector(sel)
+            except ValueError as exc:
+                raise click.UsageError(f"{flag}: {exc}") from None
+    try:
+        _, notes = user_rules(rule_files)
+    except RulesError as exc:
+        click.echo(f"strip: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for note in notes:
+        click.echo(f"strip: note: {note}", err=True)
+
+
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
               help="Write the result to this file instead of stdout.")
 @click.option("--url", help="The page's address: picks site rules and fills metadata.")
 @click.option("--no-title", is_flag=True, help="Print the body only, without the headline.")
+@click.option("--rules", "rule_files", multiple=True, metavar="FILE",
+              help="Extra rules: a TOML pack or a uBlock/AdGuard cosmetic filter list (repeatable).")
+@click.option("--drop", multiple=True, metavar="CSS", help="Also remove elements matching this selector (repeatable).")
+@click.option("--keep", multiple=True, metavar="CSS", help="Never remove elements matching this selector (repeatable).")
+@click.option("--no-builtin-rules", is_flag=True, help="Use only --rules/--drop, not the built-in packs and profiles.")
+@click.option("--explain", is_flag=True, help="List every removed block on stderr: rule, reason, preview.")
+@click.option("--list-rules", is_flag=True, help="Print the built-in packs and site profiles, then exit.")
 @click.option("--input-format", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True,
               help="What the input is: HTML, or a page already scraped to text. auto tells them apart.")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
-def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, input_format: str) -> None:
+def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, rule_files: tuple[str, ...],
+         drop: tuple[str, ...], keep: tuple[str, ...], no_builtin_rules: bool, explain: bool,
+         list_rules: bool, input_format: str) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
 
     INPUTS are HTML or text files (.gz is read transparently) or - for stdin; with none, stdin is read.
     """
     from . import strip
+    from .rules.listing import describe_packs, explain_lines
 
+    if list_rules:
+        click.echo("\n".join(describe_packs()))
+        sys.exit(EXIT_OK)
+    check_rules(rule_files, drop, keep)
     if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give a file, or pipe a page into strip")
         inputs = ("-",)
-    opts = Options(url=url, include_title=not no_title, input_format=input_format)
+    opts = Options(url=url, include_title=not no_title, rule_files=rule_files, drop=drop, keep=keep,
+                   use_builtin_rules=not no_builtin_rules, input_format=input_format)
     results: list[tuple[str, str]] = []
     status = EXIT_OK
     for name in inputs:
@@ -75,6 +113,9 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
             click.echo(f"strip: {label}: {exc}", err=True)
             status = max(status, exc.exit_code) if exc.exit_code != EXIT_USAGE else EXIT_USAGE
             continue
+        if explain:
+            for line in explain_lines(article.removed):
+                click.echo(f"strip: {label}: {line}", err=True)
         if not article.text:
             click.echo(f"strip: {label}: no article text found", err=True)
             status = status or EXIT_NO_ARTICLE

@@ -43,6 +43,8 @@ class Options:
     min_phrase_share: float = 0.5
     # A paragraph that is only a link and at most this long is a label, not prose.
     max_link_line_chars: int = 60
+    # ...or when the block opens with a whole chrome sentence that is at least this share of it.
+    min_lead_share: float = 0.15
     # A stage that would remove more than this share of the article text is reverted.
     safety_valve_share: float = 0.6
 
@@ -60,8 +62,6 @@ class Options:
     # A headline is at most this long, and is looked for this many lines above the article.
     text_max_headline_chars: int = 200
     text_max_header_lines: int = 10
-    # A wall prompt that is mostly other words still ends the article when the line is this short.
-    text_max_wall_line_chars: int = 120
 
     # -- relax-and-retry flags (see pipeline.ATTEMPTS) -------------------
     strip_unlikely: bool = True

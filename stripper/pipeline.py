@@ -1,15 +1,14 @@
-"""The stages, in order. Read `extract` top to bottom to see what stripper does."""
+"""The stages, in order. Read `attempt` top to bottom to see what stripper does."""
 from __future__ import annotations
 
-from functools import lru_cache
+from lxml import etree
 
-from . import clean, conditional, dom, load, locate, metadata, prune, render, text as textinput
-from .errors import RulesError
+from . import clean, conditional, dom, load, locate, metadata, paywall, prune, render, text as textinput
 from .model import Article
 from .options import Options
-from .rules import Rule, Site, builtin_packs, host_of, load_pack, site_for_host
-from .rules.ruleset import RuleSet
-from .rules.selectors import SelectorIndex, parse_chain, select_lxml
+from .rules import Site
+from .rules.resolve import find_sites, ruleset_for
+from .rules.selectors import parse_chain, select_lxml
 from .trace import Trace
 
 # Readability's retry ladder: each attempt relaxes one more flag when the
@@ -22,72 +21,25 @@ ATTEMPTS = (
 )
 
 
-@lru_cache(maxsize=64)
-def user_rules(paths: tuple[str, ...]) -> tuple[Rule, ...]:
-    rules: list[Rule] = []
-    for path in paths:
-        loaded, _ = load_pack(path, origin=path)
-        rules.extend(loaded)
-    return tuple(rules)
-
-
-@lru_cache(maxsize=256)
-def ruleset_for(site: Site | None, opts_key: tuple) -> RuleSet:
-    rule_files, drop, keep, builtin = opts_key
-    rules: list[Rule] = list(builtin_packs().generic) if builtin else []
-    if site is not None and builtin:
-        rules.extend(site.rules)
-    rules.extend(user_rules(rule_files))
-    if drop:
-        rules.append(Rule(id="--drop", reason="selector given with --drop", origin="command line",
-                          selectors=tuple(drop)))
-    return RuleSet.build(rules, site, keep)
-
-
-@lru_cache(maxsize=1)
-def fingerprint_index() -> SelectorIndex:
-    index = SelectorIndex()
-    for site in builtin_packs().sites:
-        for sel in site.fingerprints:
-            index.add(sel, site)
-    return index
-
-
-def find_site(root, url: str | None, opts: Options) -> Site | None:
-    """Hostname, then the page's canonical / og:url, then markup fingerprints."""
-    if not opts.use_builtin_rules:
-        return None
-    sites = builtin_packs().sites
-    site = site_for_host(host_of(url), sites)
-    if site:
-        return site
-    for el in root.iter("link", "meta"):
-        if el.tag == "link" and "canonical" in (el.get("rel") or "").lower():
-            site = site_for_host(host_of(el.get("href")), sites)
-        elif el.tag == "meta" and (el.get("property") or el.get("name")) in ("og:url", "twitter:url"):
-            site = site_for_host(host_of(el.get("content")), sites)
-        if site:
-            return site
-    index = fingerprint_index()
-    if index.buckets:
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            for _, site in index.match(el.tag, el.get, el.get("class"), el.keys()):
-                return site
+def content_region(root, sites: tuple[Site, ...], opts: Options) -> list | None:
+    """The profiles' content selectors, tried in order; the first that matches once, with text, wins."""
+    for site in sites:
+        for selector in site.content:
+            chain = parse_chain(selector)
+            found = select_lxml(root, chain) if chain else []
+            if len(found) == 1 and len(dom.text_of(found[0])) >= opts.min_paragraph_chars:
+                return found
     return None
 
 
-def content_region(root, site: Site | None) -> list | None:
-    """A site profile's content selectors, tried in order; the first that matches once wins."""
-    if site is None:
-        return None
-    for selector in site.content:
-        chain = parse_chain(selector)
-        found = select_lxml(root, chain) if chain else []
-        if len(found) == 1 and dom.text_of(found[0]):
-            return found
-    return None
+def _attached(el, root) -> bool:
+    """Still in the tree (not inside something a rule removed)?"""
+    node = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
 
 
 def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] | None:
@@ -95,38 +47,44 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     root = dom.parse(text)
     if root is None:
         return None
+    # What the page says about itself, read before anything is removed.
     article = Article(url=url, title=metadata.title(root))
-    site = find_site(root, url, opts)
-    rules = ruleset_for(site, (opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))
-    if site is not None:
-        article.aggregator = site.name if site.kind == "aggregator" else None
+    host, sites = find_sites(root, url, opts.use_builtin_rules)
+    rules = ruleset_for(sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
+    article.aggregator = next((s.id for s in sites if s.kind == "aggregator"), None)
+    declared = paywall.declared(root)
 
+    # Coarse pass in lxml: what can never be article text, then the article region.
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
-    prune.drop_hidden(root, trace, protected)
-    prune.drop_by_selectors(root, rules, trace, protected)
-    region_els = content_region(root, site)
+    region_els = content_region(root, sites, opts)
+    walls_seen = prune.drop_chrome(root, rules, trace, protected,
+                                   unlikely=opts.strip_unlikely and region_els is None)
     if region_els is None:
-        if opts.strip_unlikely:
-            prune.drop_unlikely(root, rules, trace, protected)
         region_els, stats = locate.locate(root, opts)
         conditional.clean(region_els, stats, opts, trace)
+    else:
+        region_els = [el for el in region_els if _attached(el, root)]
 
-    from lxml import etree
-
+    # Fine pass in BeautifulSoup on the region only.
     html = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in region_els)
     region = clean.to_soup(f"<div>{html}</div>").find("div")
-
+    clean.mark_kept(region, rules)
+    cut = clean.confirm_cut(clean.wall_markup(region, rules), trace, opts)
+    clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
     clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
     clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
     clean.apply(clean.link_lines(region, opts), region, "chrome", trace, opts)
-    removals, cut, walls = clean.phrase_blocks(region, rules, opts)
+    removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts)
     clean.apply(removals, region, "phrases", trace, opts)
-    clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
-    if walls:
+    clean.apply(clean.confirm_cut(phrase_cut, trace, opts), region, "wall", trace, opts, valve_share=0.9)
+
+    removed_ids = {e.rule_id for e in trace.events if e.action != "revert"}
+    walled = walls_seen | {r.id for r in walls} | (removed_ids & rules.paywall_ids)
+    if walled or declared:
         article.paywall.detected = True
-        article.paywall.signals.extend(sorted({f"rule:{r.id}" for r in walls}))
-        article.paywall.truncated = bool(cut)
+        article.paywall.signals.extend(declared + [f"rule:{rid}" for rid in sorted(walled)])
+        article.paywall.truncated = any(e.action == "cut" for e in trace.events)
 
     article.text = render.to_text(region)
     article.removed = [e.to_dict() for e in trace.events]
@@ -139,8 +97,8 @@ def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
     if fmt == "auto":
         fmt = load.sniff_format(text, min_tags_per_kb=opts.min_html_tags_per_kb)
     if fmt == "text":
-        key = (opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
-        return textinput.extract(text, opts, lambda site: ruleset_for(site, key))
+        return textinput.extract(text, opts, lambda sites, host: ruleset_for(
+            sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))
     best: tuple[Article, Trace] | None = None
     for relax in ATTEMPTS:
         result = attempt(text, opts.but(**relax), opts.url)

@@ -25,6 +25,10 @@ CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
 CONTROL_MAX_CHARS = 200
 # A hidden or furniture-named element holding more than this share of the page's text is kept.
 HOLDER_MAX_SHARE = 0.4
+# A selector hit holding more than this share of the page's paragraph text is the article's
+# container, not chrome; only pages with at least this much paragraph text are judged so.
+PROSE_HOLDER_SHARE = 0.6
+MIN_PAGE_PROSE = 500
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -39,18 +43,6 @@ class _Rule:
 
 NON_CONTENT_RULE = _Rule("non-content", "scripts, styles, forms, media and other elements without article text")
 HIDDEN_RULE = _Rule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
-
-
-def drop_outermost(hits, trace: Trace) -> None:
-    """Remove each hit `(element, rule, selector, stage)` unless an ancestor already went."""
-    removed: set = set()
-    for el, rule, selector, stage in hits:
-        if any(a in removed for a in el.iterancestors()):
-            continue
-        removed.add(el)
-        chars, head = dom.text_size(el)
-        trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
-        dom.drop(el)
 
 
 def protected_elements(root, rules: RuleSet) -> set:
@@ -90,57 +82,99 @@ def is_hidden(el) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
-def drop_hidden(root, trace: Trace, protected: set) -> None:
-    """Hidden elements go, except one holding most of the page: pages that reveal
-    their article with JavaScript ship it hidden, and the article is what we want."""
-    hits = [(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
-            if is_hidden(el) and el not in protected and el.tag not in ("html", "body")]
-    drop_outermost(without_article_holders(root, hits), trace)
+def sweep(root, verdict, trace: Trace) -> None:
+    """Walk the tree top-down; remove each element `verdict` condemns, without looking inside it.
 
-
-def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
-    """Simple selector rules (pack, site and --drop) on the whole tree."""
-    if not rules.index.buckets:
-        return
-    hits = []
-    for el in root.iter(etree.Element):
-        if el.tag in ("html", "body") or el in protected:
-            continue
-        for simple, rule in rules.index.match(el.tag, el.get, el.get("class"), el.keys()):
-            stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
-            hits.append((el, rule, simple.text, stage))
-            break
-    drop_outermost(hits, trace)
-
-
-def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
-    """Class/id furniture patterns (readability's 'unlikely candidates').
-
-    A match that holds the page's headline or a large share of its text is a
-    layout wrapper with an unlucky name ("layout-sidebar-right"), not furniture.
+    `verdict(el)` returns None or `(rule, selector, stage, spare)`. `spare` says which
+    elements holding the article are kept: "text" (a large share of the page's text,
+    for hidden and furniture-named elements) or "prose" (most of the page's paragraph
+    text, for selector rules: an article wrapper whose class says "paywall" or "promo").
+    A spared element is noted in the trace.
     """
+    page: dict[str, int] = {}
     hits = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        found = verdict(el)
+        if found is not None:
+            rule, selector, stage, spare = found
+            if spare and holds_article(el, root, spare, page):
+                trace.record(stage, "safety-valve", f"rule {rule.id} would remove the article's container", "",
+                             selector=selector, action="revert")
+                found = None
+            if found is not None:
+                hits.append((el, rule, selector, stage))
+                continue
+        children = [c for c in el if isinstance(c.tag, str)]
+        children.reverse()
+        stack.extend(children)
+    for el, rule, selector, stage in hits:
+        chars, head = dom.text_size(el)
+        trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
+        dom.drop(el)
+
+
+def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely: bool = True) -> set[str]:
+    """Hidden elements, simple selector rules (packs, site profile, --drop) and, with
+    `unlikely`, furniture class names (readability's 'unlikely candidates'), in one walk.
+
+    Hidden and furniture-named elements holding most of the page are kept: pages
+    that reveal their article with JavaScript ship it hidden, and a wrapper can
+    have an unlucky name ("layout-sidebar-right").
+
+    Returns the ids of paywall rules whose selectors matched, removed or not: wall
+    markers (cut rules) are only noted here and cut later, inside the article.
+    """
+    index = rules.index if rules.index.buckets else None
+    cut_index = rules.cut_index if rules.cut_index.buckets else None
+    walls: set[str] = set()
+    class_rules = rules.class_rules if unlikely else []
     verdicts: dict[str, object] = {}  # pages repeat the same class names many times
-    for el in root.iter(etree.Element):
-        if el.tag in NEVER_UNLIKELY or el in protected:
-            continue
-        names = dom.class_and_id(el)
-        if not names:
-            continue
-        if names not in verdicts:
-            verdicts[names] = next((rule for pattern, unless, rule in rules.class_rules
-                                    if pattern.search(names) and not (unless and unless.search(names))), None)
-        rule = verdicts[names]
-        if rule is not None:
-            hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
-    drop_outermost(without_article_holders(root, hits), trace)
+
+    def verdict(el):
+        tag = el.tag
+        if tag in ("html", "body") or el in protected:
+            return None
+        if is_hidden(el):
+            return HIDDEN_RULE, None, "prune", "text"
+        if cut_index is not None:
+            walls.update(r.id for _, r in cut_index.match(tag, el.get, el.get("class"), el.keys()) if r.paywall)
+        if index is not None:
+            for simple, rule in index.match(tag, el.get, el.get("class"), el.keys()):
+                if rule.max_chars and dom.text_size(el)[0] > rule.max_chars:
+                    continue  # too big to be what the rule means
+                if rule.paywall:
+                    walls.add(rule.id)
+                return rule, simple.text, "site-rules" if rule.origin.startswith("site:") else "chrome", "prose"
+        if class_rules and tag not in NEVER_UNLIKELY:
+            names = dom.class_and_id(el)
+            if names:
+                if names not in verdicts:
+                    verdicts[names] = next((rule for pattern, unless, rule in class_rules
+                                            if pattern.search(names) and not (unless and unless.search(names))),
+                                           None)
+                rule = verdicts[names]
+                if rule is not None:
+                    return rule, f"[class/id: {names[:60]}]", "chrome", "text"
+        return None
+
+    sweep(root, verdict, trace)
+    return walls
 
 
-def without_article_holders(root, hits: list) -> list:
-    """Hits minus those holding an <article> or a large share of the page's text."""
-    if not hits:
-        return hits
-    body = root.find("body")
-    page_chars = dom.text_size(body if body is not None else root)[0] or 1
-    return [h for h in hits if h[0].find(".//article") is None
-            and dom.text_size(h[0])[0] <= page_chars * HOLDER_MAX_SHARE]
+def holds_article(el, root, spare: str, page: dict) -> bool:
+    """True when `el` holds the article: see `sweep`. `page` caches the page's totals."""
+    if spare == "prose":
+        if "prose" not in page:
+            page["prose"] = _prose(root)
+        return page["prose"] >= MIN_PAGE_PROSE and _prose(el) > page["prose"] * PROSE_HOLDER_SHARE
+    if "text" not in page:
+        body = root.find("body")
+        page["text"] = dom.text_size(body if body is not None else root)[0] or 1
+    return el.find(".//article") is not None or dom.text_size(el)[0] > page["text"] * HOLDER_MAX_SHARE
+
+
+def _prose(el) -> int:
+    """Characters of paragraph text under `el`: what an article is made of."""
+    return sum(dom.text_size(p)[0] for p in el.iter("p"))

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from .clean import BuiltinRule
+from .clean import BuiltinRule, is_chrome
 from .model import Article
 from .options import Options
 from .rules import Site, builtin_packs, host_of, site_for_host
+from .rules.resolve import fingerprint_text_regex
 from .rules.ruleset import RuleSet, fold
 from .trace import Trace
 
@@ -244,29 +245,21 @@ def is_headline(line: Line, opts: Options) -> bool:
 
 # -- finding the site --------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def fingerprint_phrases() -> tuple[re.Pattern | None, dict[str, Site]]:
-    """Profiles' `fingerprint_text` phrases, as one regex over folded text."""
-    by_phrase = {fold(p): site for site in builtin_packs().sites for p in getattr(site, "fingerprint_text", ())}
-    if not by_phrase:
-        return None, by_phrase
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(by_phrase, key=len, reverse=True))
-    return re.compile(body), by_phrase
-
-
-def find_site(text: str, lines: list[Line], url: str | None, opts: Options) -> Site | None:
-    """The URL's site profile, else one whose text fingerprints or logo the page carries (aggregators first)."""
+def find_sites(text: str, lines: list[Line], url: str | None, opts: Options) -> tuple[Site, ...]:
+    """The URL's site profile, else those whose text fingerprints or logo the page carries, aggregator first."""
     if not opts.use_builtin_rules:
-        return None
+        return ()
     site = site_for_host(host_of(url), builtin_packs().sites)
     if site is not None:
-        return site
-    regex, by_phrase = fingerprint_phrases()
+        return (site,)
+    regex, by_phrase = fingerprint_text_regex()
     if len(text) > 2 * FINGERPRINT_CHARS:  # slogans sit in headers and footers
         text = text[:FINGERPRINT_CHARS] + "\n" + text[-FINGERPRINT_CHARS:]
     found = [by_phrase[" ".join(m.group().split())] for m in regex.finditer(fold(text))] if regex else []
-    found += brand_lines(lines)
-    return min(found, key=lambda s: s.kind != "aggregator", default=None)
+    found = list({s.id: s for s in found + brand_lines(lines)}.values())
+    aggregator = next((s for s in found if s.kind == "aggregator"), None)
+    other = next((s for s in found if s.kind != "aggregator"), None)
+    return tuple(s for s in (aggregator, other) if s is not None)
 
 
 @lru_cache(maxsize=1)
@@ -317,20 +310,17 @@ class Doc:
 
 
 def classify(lines: list[Line], rules: RuleSet, kinds: dict[int, str], opts: Options) -> None:
-    """Mark the lines the phrase rules call chrome, and the wall prompts among them.
+    """Mark the lines the phrase rules call chrome (by the HTML blocks' test), and the wall prompts among them.
 
     Code is never chrome: `print(x)` is not a print button.
     """
+    longest = rules.longest_block(opts.max_phrase_block_chars)
     for line in lines:
-        if len(line.text) > opts.max_phrase_block_chars or kinds.get(line.group) == "pre" or CODE.search(line.text):
+        if len(line.text) > longest or kinds.get(line.group) == "pre" or CODE.search(line.text):
             continue
-        m = rules.match_phrases(line.text)
-        if m is None or len(line.text) > (m.rule.max_chars or opts.max_phrase_block_chars):
-            continue
-        mostly = m.covered >= opts.min_phrase_share
-        wall = m.rule.cut and (mostly or (m.at_start and len(line.text) <= opts.text_max_wall_line_chars))
-        if mostly or wall:
-            line.chrome, line.wall = m.rule, wall
+        m = rules.match_phrases(line.text, opts.max_phrase_block_chars)
+        if m is not None and is_chrome(m, opts):
+            line.chrome, line.wall = m.rule, m.rule.cut
 
 
 def read_preamble(doc: Doc) -> dict[str, str]:
@@ -465,7 +455,8 @@ def find_headline(doc: Doc, start: int, declared: str | None) -> Line | None:
 def cut_at_wall(doc: Doc, article: Article) -> None:
     """A wall prompt after some article text ends the article: it and everything after it go.
 
-    Above the article (Medium's "Member-only story") a wall prompt is only a label.
+    Above the article (Medium's "Member-only story") a wall prompt is only a label, and
+    one followed by an article's worth of prose is chrome in the middle: only it goes.
     """
     walls = [ln for ln in doc.live() if ln.wall]
     paywalls = sorted({f"rule:{ln.chrome.id}" for ln in walls if ln.chrome.paywall})
@@ -473,11 +464,19 @@ def cut_at_wall(doc: Doc, article: Article) -> None:
         article.paywall.detected = True
         article.paywall.signals.extend(paywalls)
     for wall in walls:
-        if any(ln.prose and ln.chrome is None for ln in doc.live(0, wall.n)):
-            plan = [(ln, wall.chrome) for ln in doc.live(wall.n)]
-            if doc.apply(plan, "wall", action="cut", valve_share=0.9) and wall.chrome.paywall:
-                article.paywall.truncated = True
-            return
+        if not any(ln.prose and ln.chrome is None for ln in doc.live(0, wall.n)):
+            continue
+        rest = doc.live(wall.n)
+        after = sum(ln.chars for ln in rest if ln.prose and ln.chrome is None)
+        if after >= doc.opts.min_article_chars:
+            doc.trace.record("wall", "safety-valve", f"{after} characters of prose follow the wall marker: not cut",
+                             "", action="revert")
+            doc.trace.events[-1].preview = f"{len(rest) - 1} removals not applied"
+            continue
+        if doc.apply([(ln, wall.chrome) for ln in rest], "wall", action="cut", valve_share=0.9) \
+                and wall.chrome.paywall:
+            article.paywall.truncated = True
+        return
 
 
 def drop_phrases(doc: Doc, article: Article) -> None:
@@ -489,10 +488,10 @@ def drop_phrases(doc: Doc, article: Article) -> None:
     doc.apply(plan, "phrases")
 
 
-def header(doc: Doc, article: Article, site: Site | None, start: int, declared: str | None) -> Line | None:
+def header(doc: Doc, article: Article, start: int, declared: str | None) -> Line | None:
     """Headline, author and site from the lines above the article, and removal of the rest of them."""
     headline = find_headline(doc, start, declared)
-    read_header(doc, article, site, headline, start)
+    read_header(doc, article, headline, start)
     if headline is None:
         doc.apply([(ln, NO_HEADLINE) for ln in doc.live(0, start) if not is_sentence(ln)], "text-above")
         return None
@@ -506,7 +505,7 @@ def header(doc: Doc, article: Article, site: Site | None, start: int, declared: 
     return headline
 
 
-def read_header(doc: Doc, article: Article, site: Site | None, headline: Line | None, start: int) -> None:
+def read_header(doc: Doc, article: Article, headline: Line | None, start: int) -> None:
     """Author and publication from the header: a byline, else the person's and the publication's
     names nearest the headline (below it first); else the masthead, the first name on the page."""
     top = headline.n if headline is not None else start
@@ -516,10 +515,10 @@ def read_header(doc: Doc, article: Article, site: Site | None, headline: Line | 
         article.author = next((m.group(1) for ln in doc.lines[:start] if (m := BYLINE.match(ln.text))), None)
     if not article.author:
         article.author = next((ln.text for ln in near if ln.chrome is None and is_person(ln)), None)
-    if article.site and site is not None and site.kind == "publisher":
+    if article.site:  # a publisher's profile names it
         return
     article.site = next((ln.text for ln in near if ln.chrome is None and is_org(ln)), None)
-    if article.site is None and (site is None or site.kind != "aggregator"):
+    if article.site is None and not article.aggregator:
         article.site = next((ln.text for ln in doc.lines[:top] if ln.chrome is None and not ln.prose
                              and is_name(ln) and ln.text != article.author), None)
 
@@ -610,8 +609,9 @@ def verbatim(source: list[str], drop: set[int]) -> str:
 
 # -- the whole thing -----------------------------------------------------------------
 
-def extract(text: str, opts: Options, rules_for: Callable[[Site | None], RuleSet]) -> tuple[Article, Trace]:
-    """The article in a page scraped to text; `rules_for` gives the rules for a site profile (or None)."""
+def extract(text: str, opts: Options,
+            rules_for: Callable[[tuple[Site, ...], str | None], RuleSet]) -> tuple[Article, Trace]:
+    """The article in a page scraped to text; `rules_for(sites, host)` gives the rules for its profiles."""
     trace = Trace()
     source = source_lines(text)
     doc = Doc(split_lines(source), trace, opts)
@@ -624,17 +624,16 @@ def extract(text: str, opts: Options, rules_for: Callable[[Site | None], RuleSet
     article.url = opts.url or meta.get("url")
     article.author = meta.get("author")
     article.published = meta.get("published")
-    site = find_site(text, doc.lines, article.url, opts)
-    if site is not None:
-        if site.kind == "aggregator":
-            article.aggregator = site.id
-        elif site.kind == "publisher":  # on a platform (Medium, Substack) the publication is in the header
-            article.site = site.name
-    classify(doc.lines, rules_for(site), kinds, opts)
+    sites = find_sites(text, doc.lines, article.url, opts)
+    article.aggregator = next((s.id for s in sites if s.kind == "aggregator"), None)
+    # On a platform (Medium, Substack) or an aggregator the publication is named in the header.
+    site = next((s for s in sites if s.kind == "publisher"), None)
+    article.site = site.name if site is not None else None
+    classify(doc.lines, rules_for(sites, host_of(article.url)), kinds, opts)
     if not meta and already_clean(doc, opts):
         keep_clean(doc, article, source)
     else:
-        strip_page(doc, article, site, kinds, meta.get("title"))
+        strip_page(doc, article, kinds, meta.get("title"))
     article.removed = [e.to_dict() for e in trace.events]
     return article, trace
 
@@ -649,7 +648,7 @@ def keep_clean(doc: Doc, article: Article, source: list[str]) -> None:
     article.text = verbatim(source, {src for ln in doc.lines if not doc.kept[ln.n] for src in ln.srcs})
 
 
-def strip_page(doc: Doc, article: Article, site: Site | None, kinds: dict[int, str], declared: str | None) -> None:
+def strip_page(doc: Doc, article: Article, kinds: dict[int, str], declared: str | None) -> None:
     paragraphs = paragraph_layout(doc)
     drop_repeats(doc)
     drop_wordless(doc, kinds)
@@ -657,7 +656,7 @@ def strip_page(doc: Doc, article: Article, site: Site | None, kinds: dict[int, s
     span = body_span(doc, paragraphs)
     drop_phrases(doc, article)
     if span is not None:
-        headline = header(doc, article, site, span[0], declared)
+        headline = header(doc, article, span[0], declared)
         drop_below(doc, span[1])
     else:  # no prose at all: a short note, a headline over a line or two
         live = doc.live()

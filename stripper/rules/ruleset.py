@@ -10,6 +10,12 @@ from .selectors import SelectorIndex
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
                         "«": '"', "»": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+WORD = re.compile(r"\w")
+TOKEN = re.compile(r"\w+")
+# A phrase this many words long is specific enough to count inside a block with other words;
+# a shorter one ("Share", "Newsletter") only removes a block made of nothing but such words.
+STRONG_TOKENS = 3
+SENTENCE_END = re.compile(r"\W*?(?:[.?!:|]|$)")
 
 
 def fold(text: str) -> str:
@@ -17,18 +23,24 @@ def fold(text: str) -> str:
     return " ".join(text.translate(QUOTES).casefold().split())
 
 
-TOKEN = re.compile(r"\w+")
+def _key(token: str) -> str:
+    # Numbers vary ("100's of titles", "7-day trial"): any number matches any number.
+    return "#" if token.isdigit() else token
 
 
-def tokens(text: str) -> list[str]:
-    return TOKEN.findall(fold(text))
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(_key(t) for t in TOKEN.findall(fold(phrase)))
 
 
 @dataclass
 class PhraseMatch:
-    rule: Rule
-    covered: float  # share of the block's word characters the rule's phrases cover
-    at_start: bool
+    rule: Rule  # the rule covering most of the block (a wall rule when one matched)
+    covered: float  # share of the block's word characters covered by any rule
+    strong: float  # ...covered by multi-word phrases and patterns only
+    residue: int  # words (not numbers) left uncovered
+    at_start: bool  # a match starts at the block's first word
+    lead: bool  # the block opens with a whole chrome sentence (a specific phrase, then . ? ! : or the end)
+    rules: list[Rule] = field(default_factory=list)  # every rule that matched, most coverage first
 
 
 @dataclass
@@ -37,10 +49,10 @@ class RuleSet:
     site: Site | None = None
     keep: tuple[str, ...] = ()
     index: SelectorIndex = field(default_factory=SelectorIndex)
+    cut_index: SelectorIndex = field(default_factory=SelectorIndex)  # wall markers: cut from here on
     keep_index: SelectorIndex = field(default_factory=SelectorIndex)
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
-    # Literal phrases as word sequences, indexed by first word: a block is scanned once,
-    # word by word, instead of trying hundreds of alternatives at every character.
+    # first token -> [(tokens, rule)], longest first
     phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
     pattern_rules: list[tuple[re.Pattern, Rule]] = field(default_factory=list)
 
@@ -49,81 +61,88 @@ class RuleSet:
         rs = cls(rules=list(rules), site=site, keep=tuple(keep))
         for rule in rs.rules:
             for sel in rule.selectors:
-                rs.index.add(sel, rule)
+                (rs.cut_index if rule.cut else rs.index).add(sel, rule)
             if rule.class_pattern:
                 unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
                 rs.class_rules.append((re.compile(rule.class_pattern), unless, rule))
             for phrase in rule.phrases:
-                words = tuple(tokens(phrase))
-                if words:
-                    rs.phrase_index.setdefault(words[0], []).append((words, rule))
-            for pattern in rule.patterns:
+                toks = phrase_tokens(phrase)
+                if toks:
+                    rs.phrase_index.setdefault(toks[0], []).append((toks, rule))
+            if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
-                rs.pattern_rules.append((re.compile(pattern.removeprefix("(?i)"), re.I), rule))
-        for candidates in rs.phrase_index.values():
-            candidates.sort(key=lambda c: len(c[0]), reverse=True)  # longest phrase wins
+                body = "|".join(f"(?:{p.removeprefix('(?i)')})" for p in rule.patterns)
+                rs.pattern_rules.append((re.compile(body, re.I), rule))
+        for entries in rs.phrase_index.values():
+            entries.sort(key=lambda e: -len(e[0]))
         for sel in rs.keep:
             rs.keep_index.add(sel, None)
         return rs
 
     @property
-    def paywall_rules(self) -> list[Rule]:
-        return [r for r in self.rules if r.paywall]
+    def paywall_ids(self) -> set[str]:
+        return {r.id for r in self.rules if r.paywall}
 
-    def match_phrases(self, text: str) -> PhraseMatch | None:
-        """The rule whose phrases make up most of `text`, if any matches at all.
+    def longest_block(self, default: int) -> int:
+        """The longest block any phrase rule may remove."""
+        return max([default] + [r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)])
 
-        Coverage is counted in word characters, so punctuation and spacing between
-        phrases ("Share | Tweet | Email") do not count against a chrome block.
+    def match_phrases(self, text: str, limit: int = 300) -> PhraseMatch | None:
+        """How much of `text` is made of chrome phrases, and by which rules; None if no rule matches.
+
+        A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
-        if not self.phrase_index and not self.pattern_rules:
-            return None
         folded = fold(text)
-        spans = [(m.start(), m.end()) for m in TOKEN.finditer(folded)]
+        spans = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
         if not spans:
             return None
-        words = [folded[a:b] for a, b in spans]
-        total = sum(b - a for a, b in spans)
-        hits: dict[int, tuple[Rule, list[tuple[int, int]]]] = {}  # id(rule) -> (rule, char spans)
-        index = self.phrase_index
-        i, n = 0, len(words)
+        keys = [_key(t) for _, _, t in spans]
+        n = len(keys)
+        owner: list[Rule | None] = [None] * n
+        strong = [False] * n
+        length = len(folded)
+        lead_end = -1  # where a specific match starting at the first word ends
+        i = 0
         while i < n:
-            step = 1
-            for phrase, rule in index.get(words[i], ()):
-                k = len(phrase)
-                if tuple(words[i:i + k]) == phrase:
-                    hits.setdefault(id(rule), (rule, []))[1].append((spans[i][0], spans[i + k - 1][1]))
-                    step = k
+            for toks, rule in self.phrase_index.get(keys[i], ()):
+                k = len(toks)
+                if tuple(keys[i:i + k]) == toks and length <= (rule.max_chars or limit):
+                    for j in range(i, i + k):
+                        owner[j], strong[j] = rule, k >= STRONG_TOKENS
+                    if i == 0 and k > STRONG_TOKENS:
+                        lead_end = spans[k - 1][1]
+                    i += k
                     break
-            i += step
+            else:
+                i += 1
         for regex, rule in self.pattern_rules:
+            if length > (rule.max_chars or limit):
+                continue
             for m in regex.finditer(folded):
-                if m.end() > m.start():
-                    hits.setdefault(id(rule), (rule, []))[1].append(m.span())
-        if not hits:
+                a, b = m.span()
+                if b <= a:
+                    continue
+                if a <= spans[0][0]:
+                    lead_end = max(lead_end, b)
+                for j, (s, e, _) in enumerate(spans):
+                    if s >= a and e <= b:
+                        owner[j], strong[j] = rule, True
+        if not any(owner):
             return None
-
-        def covered(char_spans: list[tuple[int, int]]) -> float:
-            merged = _merge(char_spans)
-            return sum(min(b, e) - max(a, s) for a, b in spans for s, e in merged if a < e and s < b) / total
-
-        best: PhraseMatch | None = None
-        for rule, char_spans in hits.values():
-            match = PhraseMatch(rule, covered(char_spans), min(char_spans)[0] == spans[0][0])
-            if best is None or (rule.cut and match.at_start, match.covered) > (best.rule.cut and best.at_start,
-                                                                               best.covered):
-                best = match
-        # A block made of several kinds of chrome ("Share | Related | Sign up") is chrome too.
-        if len(hits) > 1:
-            best.covered = max(best.covered, covered([s for _, cs in hits.values() for s in cs]))
-        return best
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
+        sizes = [e - s for s, e, _ in spans]
+        total = sum(sizes)
+        per_rule: dict[int, tuple[int, Rule]] = {}
+        covered = strong_chars = residue = 0
+        for j, rule in enumerate(owner):
+            if rule is None:
+                residue += not keys[j] == "#"
+                continue
+            covered += sizes[j]
+            strong_chars += sizes[j] if strong[j] else 0
+            got = per_rule.get(id(rule), (0, rule))
+            per_rule[id(rule)] = (got[0] + sizes[j], rule)
+        ranked = [r for _, r in sorted(per_rule.values(), key=lambda x: -x[0])]
+        lead = next((r for r in ranked if r.cut), ranked[0])
+        lead_sentence = lead_end >= 0 and SENTENCE_END.match(folded, lead_end) is not None
+        return PhraseMatch(lead, covered / total, strong_chars / total, residue, owner[0] is not None,
+                           lead_sentence, ranked)

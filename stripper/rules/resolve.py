@@ -1,0 +1,129 @@
+"""Which site profiles and which rules apply to one page.
+
+A profile is found from the page's address (`--url`), then its
+`<link rel=canonical>` / `og:url`, then its markup and text fingerprints, so a
+page saved without its address is still recognised. An aggregator's chrome is
+what a syndicated page carries even when its canonical link names the
+original publisher, so a fingerprinted aggregator joins a publisher found by
+canonical link, ahead of it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import Rule, Site, builtin_packs, host_of, site_for_host
+from .filters import user_rules
+from .ruleset import RuleSet, fold
+from .selectors import SelectorIndex
+
+KIND_RANK = {"aggregator": 0, "publisher": 1, "platform": 2}
+URL_META = ("og:url", "twitter:url")
+# Text fingerprints are looked for in this much of the page's text, start and end:
+# aggregators put their slogans in headers and footers.
+FINGERPRINT_TEXT_CHARS = 20000
+
+
+@lru_cache(maxsize=1)
+def fingerprint_index() -> SelectorIndex:
+    index = SelectorIndex()
+    for site in builtin_packs().sites:
+        for sel in site.fingerprints:
+            index.add(sel, site)
+    return index
+
+
+@lru_cache(maxsize=1)
+def fingerprint_text_regex() -> tuple[re.Pattern | None, dict[str, Site]]:
+    by_phrase: dict[str, Site] = {}
+    for site in builtin_packs().sites:
+        for phrase in site.fingerprint_text:
+            by_phrase[fold(phrase)] = site
+    if not by_phrase:
+        return None, by_phrase
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(by_phrase, key=len, reverse=True))
+    return re.compile(body), by_phrase
+
+
+def canonical_host(root) -> str | None:
+    for el in root.iter("link", "meta"):
+        if el.tag == "link" and "canonical" in (el.get("rel") or "").lower():
+            host = host_of(el.get("href"))
+        elif el.tag == "meta" and (el.get("property") or el.get("name")) in URL_META:
+            host = host_of(el.get("content"))
+        else:
+            continue
+        if host:
+            return host
+    return None
+
+
+def fingerprinted(root) -> list[Site]:
+    """Sites whose markup or text fingerprints the page carries, aggregators first."""
+    found: dict[str, Site] = {}
+    index = fingerprint_index()
+    if index.buckets:
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                for _, site in index.match(el.tag, el.get, el.get("class"), el.keys()):
+                    found.setdefault(site.id, site)
+    regex, by_phrase = fingerprint_text_regex()
+    if regex is not None:
+        body = root.find("body")
+        text = "".join((body if body is not None else root).itertext())
+        if len(text) > 2 * FINGERPRINT_TEXT_CHARS:
+            text = text[:FINGERPRINT_TEXT_CHARS] + " " + text[-FINGERPRINT_TEXT_CHARS:]
+        for m in regex.finditer(fold(text)):
+            site = by_phrase[" ".join(m.group().split())]
+            found.setdefault(site.id, site)
+    return sorted(found.values(), key=lambda s: KIND_RANK.get(s.kind, 3))
+
+
+def find_sites(root, url: str | None, use_builtin: bool = True) -> tuple[str | None, tuple[Site, ...]]:
+    """The page's host (from --url or its canonical link) and the profiles that apply, main one first."""
+    host = host_of(url)
+    if not use_builtin:
+        return host or canonical_host(root), ()
+    sites = builtin_packs().sites
+    site = site_for_host(host, sites)
+    if site is not None:
+        return host, (site,)
+    host = host or canonical_host(root)
+    site = site_for_host(host, sites)
+    if site is not None and site.kind == "aggregator":
+        return host, (site,)
+    found = fingerprinted(root)
+    aggregator = next((s for s in found if s.kind == "aggregator"), None)
+    if site is not None:
+        return host, tuple(s for s in (aggregator, site) if s is not None)
+    if not found:
+        return host, ()
+    other = next((s for s in found if s.kind != "aggregator"), None)
+    return host, tuple(s for s in (aggregator or other, other if aggregator else None) if s is not None)
+
+
+def scope_hosts(host: str | None, sites: tuple[Site, ...]) -> tuple[str, ...]:
+    """Hosts that domain-scoped rules are matched against: the page's, or its profiles' domains."""
+    if host:
+        return (host.removeprefix("www."),)
+    return tuple(d for s in sites for d in s.domains)
+
+
+def ruleset_for(sites: tuple[Site, ...], host: str | None, rule_files: tuple[str, ...], drop: tuple[str, ...],
+                keep: tuple[str, ...], builtin: bool) -> RuleSet:
+    hosts = scope_hosts(host, sites)
+    scoped = tuple(r for r in user_rules(rule_files)[0] if r.applies_to(hosts)) if rule_files else ()
+    return _ruleset(sites, scoped, drop, keep, builtin)
+
+
+@lru_cache(maxsize=256)
+def _ruleset(sites: tuple[Site, ...], scoped: tuple[Rule, ...], drop: tuple[str, ...], keep: tuple[str, ...],
+             builtin: bool) -> RuleSet:
+    rules: list[Rule] = list(builtin_packs().generic) if builtin else []
+    for site in sites:
+        rules.extend(site.rules)
+    rules.extend(scoped)
+    if drop:
+        rules.append(Rule(id="--drop", reason="selector given with --drop", origin="command line",
+                          selectors=drop))
+    return RuleSet.build(rules, sites[0] if sites else None, keep)

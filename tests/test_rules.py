@@ -1,0 +1,292 @@
+"""Rule packs: loading and validation, phrase semantics, walls, safety valves, user rules, site resolution."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import stripper
+from stripper.errors import RulesError
+from stripper.options import Options
+from stripper.rules import Rule, builtin_packs, host_matches, parse_pack
+from stripper.rules.filters import load_rules_file, parse_filters
+from stripper.rules.resolve import find_sites
+from stripper.rules.ruleset import RuleSet
+from stripper.rules.selectors import parse_chain
+from stripper import dom
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
+
+PARAS = [
+    "The council voted on Tuesday to approve the new river bridge, ending a decade of delays and arguments.",
+    "Construction will begin in the spring, officials said, and the bridge should open within three years.",
+    "Residents who live near the crossing have asked for a footpath, and the design now includes one.",
+    "The cost, estimated at forty million pounds, will be shared between the city and the regional government.",
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head><title>Bridge approved</title>{head}</head><body><article>{body}</article></body></html>"
+
+
+def prose(extra: str = "", where: int = 2) -> str:
+    ps = [f"<p>{p}</p>" for p in PARAS]
+    ps.insert(where, extra)
+    return "".join(ps)
+
+
+# -- the built-in packs ---------------------------------------------------------------------------
+
+def test_every_builtin_pack_and_profile_loads():
+    packs = builtin_packs()
+    assert {"generic", "paywalls"} <= {name for name, _ in packs.names}
+    assert len(packs.sites) >= 30
+
+
+def test_profiles_cover_the_aggregators_and_publishers():
+    ids = {s.id for s in builtin_packs().sites}
+    want = {"inkl", "msn", "yahoo", "flipboard", "pressreader", "newsbreak", "google-amp", "medium", "substack",
+            "ghost", "wordpress-jetpack", "nytimes", "wsj", "ft", "bloomberg", "washingtonpost", "economist",
+            "theatlantic", "newyorker", "telegraph", "thetimes", "businessinsider", "lemonde", "spiegel", "zeit",
+            "faz", "elpais", "corriere", "folha", "nrc"}
+    assert want <= ids
+    assert sum(s.kind == "publisher" for s in builtin_packs().sites) >= 15
+
+
+@pytest.mark.parametrize("site", builtin_packs().sites, ids=lambda s: s.id)
+def test_profile_is_complete(site):
+    assert site.domains and site.rules and site.fingerprints
+    assert all(parse_chain(sel) for sel in site.content)
+
+
+@pytest.mark.parametrize("site", builtin_packs().sites, ids=lambda s: s.id)
+def test_profile_has_a_fixture_page(site):
+    assert (FIXTURES / site.id / "expect.toml").exists()
+
+
+def test_paywall_rules_exist_in_seven_languages():
+    ids = {r.id for r in builtin_packs().generic}
+    assert {f"wall-prompt-{lang}" for lang in ("en", "de", "fr", "es", "it", "pt", "nl")} <= ids
+
+
+# -- validation: a broken file names file and line -----------------------------------------------
+
+@pytest.mark.parametrize("source,line,message", [
+    ('[[rule]]\nid = "a"\nreason = "r"\nselectors = ["[bad"]\n', 4, "invalid CSS selector"),
+    ('[[rule]]\nid = "a"\nreason = "r"\nselector = [".x"]\n', 2, "unknown key"),
+    ('[[rule]]\nid = "a"\nreason = "r"\nselectors = [".x"]\n[[rule]]\nid = "a"\nreason = "r"\nselectors = [".y"]\n', 5,
+     "duplicate rule id"),
+    ('[[rule]]\nid = "a"\nselectors = [".x"]\n', 2, "needs a reason"),
+    ('[site]\nid = "s"\nkind = "blog"\n', 3, "kind must be"),
+    ('[site]\nid = "s"\ncontent = ["div > p"]\n', 3, "simple compounds"),
+    ('[[rule]]\nid = "a"\nreason = "r"\npatterns = ["(unclosed"]\n', 2, "bad regex"),
+    ('[rules]\nid = "a"\n', 1, "unknown table"),
+])
+def test_broken_pack_names_file_and_line(source, line, message):
+    with pytest.raises(RulesError) as err:
+        parse_pack(source, "mine.toml", "mine")
+    assert f"mine.toml:{line}:" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_toml_syntax_error_names_the_file_and_line():
+    with pytest.raises(RulesError) as err:
+        parse_pack('[[rule]]\nid = "a\n', "mine.toml", "mine")
+    assert "mine.toml" in str(err.value) and "line 2" in str(err.value)
+
+
+# -- phrase rules: blocks of chrome go, sentences that mention chrome stay -----------------------
+
+RULES = RuleSet.build(builtin_packs().generic)
+
+
+@pytest.mark.parametrize("text", [
+    "Sign up for our newsletter",
+    "SIGN UP FOR OUR NEWSLETTER!",
+    "Share this article: Facebook Twitter Email",
+    "Advertisement - Scroll to continue",
+    "Already a member? Sign in here.",
+    "You’ve reached your free article limit.",
+    "Subscribe to The Daily Bugle to keep reading this post and get 7 days of free access to the full post archives.",
+    "Keep reading with a 14-day free trial",
+    "Read more: Council approves bridge after decade of delays",
+    "Il vous reste 62.5% de cet article à lire. La suite est réservée aux abonnés.",
+])
+def test_chrome_blocks_are_recognised(text):
+    from stripper.clean import is_chrome
+
+    m = RULES.match_phrases(text)
+    assert m is not None and is_chrome(m, Options()), text
+
+
+@pytest.mark.parametrize("text", [
+    "Subscribers to the newsletter rose to 2 million in the twelve months to June.",
+    "“Subscribe,” she said, and walked away.",
+    "Share prices fell sharply on Monday.",
+    "Readers who sign up with an email address can read ten articles a month.",
+    "Read more about it.",
+    "The company said readers are asked to download the app rather than pay straight away.",
+])
+def test_sentences_mentioning_chrome_are_not_chrome(text):
+    from stripper.clean import is_chrome
+
+    m = RULES.match_phrases(text)
+    assert m is None or not is_chrome(m, Options()), text
+
+
+def test_article_about_subscriptions_keeps_its_sentences():
+    body = prose("<p>Subscribers to the newsletter rose to 2 million, and sign-ups doubled after the app launched.</p>"
+                 "<p>Sign up for our newsletter</p>")
+    text = stripper.strip(page(body)).text
+    assert "Subscribers to the newsletter rose to 2 million" in text
+    assert "Sign up for our newsletter" not in text
+
+
+def test_wall_prompt_cuts_the_rest():
+    body = prose("<p>Subscribe to continue reading</p><p>Locked teaser text that should never be shown.</p>", where=4)
+    article = stripper.strip(page(body))
+    assert "Locked teaser text" not in article.text
+    assert PARAS[3] in article.text
+    assert article.paywall.detected and article.paywall.truncated
+
+
+def test_wall_phrase_inside_a_sentence_does_not_cut():
+    body = prose("<p>Read the full story of how the crossing was designed, and why it took so long to agree.</p>")
+    text = stripper.strip(page(body)).text
+    assert "Read the full story of how the crossing" in text
+    assert PARAS[3] in text
+
+
+def test_cut_that_would_remove_the_article_is_reverted():
+    body = "<p>Subscribe now</p>" + prose()
+    article = stripper.strip(page(body))
+    assert PARAS[0] in article.text
+    assert any(e["rule"] == "safety-valve" and e["action"] == "revert" for e in article.removed)
+
+
+def test_paywall_class_on_the_article_wrapper_does_not_remove_it():
+    html = page(f'<div class="article-paywall-content">{prose()}</div><div class="paywall">Subscribe today</div>')
+    article = stripper.strip(html)
+    assert PARAS[0] in article.text and PARAS[3] in article.text
+    assert "Subscribe today" not in article.text
+
+
+def test_prune_valve_keeps_an_article_a_rule_would_swallow():
+    html = page(f'<div class="promo-story">{prose()}</div>')
+    article = stripper.strip(html, drop=(".promo-story",))
+    assert PARAS[0] in article.text
+    assert any(e["rule"] == "safety-valve" for e in article.removed)
+
+
+# -- users' rules -------------------------------------------------------------------------------
+
+def test_filter_list_lines_become_scoped_rules(tmp_path):
+    rules, notes = parse_filters("! comment\nexample.com,other.org##.promo\n##.everywhere\n~skip.example.com##.x\n"
+                                 "example.com#@#.kept\n||ads.example.com^\n", "my.txt")
+    assert [r.domains for r in rules] == [("example.com", "other.org"), (), ("~skip.example.com",)]
+    assert rules[0].origin == "my.txt:2"
+    assert len(notes) == 2 and "my.txt:5" in notes[0]
+
+
+def test_filter_domain_matching():
+    rule = Rule(id="x", reason="r", origin="t", selectors=(".a",), domains=("example.com", "~shop.example.com"))
+    assert rule.applies_to(["news.example.com"])
+    assert not rule.applies_to(["shop.example.com"])
+    assert not rule.applies_to(["example.org"])
+    assert host_matches("www.example.co.uk", "example.*")
+
+
+def test_broken_filter_line_names_file_and_line(tmp_path):
+    f = tmp_path / "list.txt"
+    f.write_text("example.com##.ok\nexample.com##[broken\n", encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules_file(str(f))
+    assert f"{f}:2:" in str(err.value)
+
+
+SCOPED = page(prose('<div class="promo-box">Buy our mugs today</div>'),
+              head='<link rel="canonical" href="https://news.example.com/a">')
+
+
+def test_filter_applies_on_its_site_by_canonical_link(tmp_path):
+    f = tmp_path / "list.txt"
+    f.write_text("example.com##.promo-box\n", encoding="utf-8")
+    assert "Buy our mugs" in stripper.strip(SCOPED, use_builtin_rules=False).text
+    text = stripper.strip(SCOPED, rule_files=(str(f),), use_builtin_rules=False).text
+    assert "Buy our mugs" not in text and PARAS[0] in text
+
+
+def test_filter_for_another_site_does_not_apply(tmp_path):
+    f = tmp_path / "list.txt"
+    f.write_text("example.org##.promo-box\n", encoding="utf-8")
+    text = stripper.strip(SCOPED, rule_files=(str(f),), use_builtin_rules=False).text
+    assert "Buy our mugs" in text
+
+
+def test_url_overrides_canonical_for_scoping(tmp_path):
+    f = tmp_path / "list.txt"
+    f.write_text("other.org##.promo-box\n", encoding="utf-8")
+    text = stripper.strip(SCOPED, url="https://other.org/x", rule_files=(str(f),), use_builtin_rules=False).text
+    assert "Buy our mugs" not in text
+
+
+def test_user_toml_rules_and_explain_name_them(tmp_path):
+    f = tmp_path / "mine.toml"
+    f.write_text('[[rule]]\nid = "mugs"\nreason = "shop promo"\nphrases = ["Buy our mugs today"]\n', encoding="utf-8")
+    article = stripper.strip(page(prose("<p>Buy our mugs today</p>")), rule_files=(str(f),))
+    assert "Buy our mugs" not in article.text
+    assert any(e["rule"] == "mugs" and e["reason"] == "shop promo" for e in article.removed)
+
+
+def test_keep_protects_what_a_rule_would_drop():
+    html = page(prose('<div class="newsletter"><p>Our weekly letter has the best of the week.</p></div>'))
+    assert "Our weekly letter" not in stripper.strip(html).text
+    assert "Our weekly letter" in stripper.strip(html, keep=(".newsletter",)).text
+
+
+# -- which profile a page gets ------------------------------------------------------------------
+
+def sites_of(html: str, url: str | None = None) -> tuple[str | None, list[str]]:
+    host, sites = find_sites(dom.parse(html), url)
+    return host, [s.id for s in sites]
+
+
+def test_profile_from_url_and_parent_domain():
+    assert sites_of(page("<p>x</p>"), "https://edition.nytimes.com/2025/x.html")[1] == ["nytimes"]
+
+
+def test_profile_from_canonical_and_og_url():
+    head = '<meta property="og:url" content="https://www.ft.com/content/abc">'
+    assert sites_of(page("<p>x</p>", head=head)) == ("www.ft.com", ["ft"])
+
+
+def test_profile_from_markup_fingerprint():
+    assert sites_of(page('<div class="caas-body"><p>x</p></div>'))[1] == ["yahoo"]
+
+
+def test_inkl_page_without_address_is_recognised_by_its_text():
+    html = page("<div><h4>Get all your news in one place.</h4><p>100’s of premium titles.</p></div>" + prose())
+    assert sites_of(html)[1][0] == "inkl"
+    assert stripper.strip(html).aggregator == "inkl"
+
+
+def test_aggregator_fingerprint_wins_over_publisher_canonical():
+    head = '<link rel="canonical" href="https://www.nytimes.com/2025/01/01/x.html">'
+    html = page('<div class="nb-body">' + prose() + "</div>", head=head)
+    assert sites_of(html)[1] == ["newsbreak", "nytimes"]
+
+
+def test_wall_marker_followed_by_an_article_of_prose_is_not_a_cut():
+    more = [f"<p>{p} It was the {n}th time the plan had been debated in public, and residents said so.</p>"
+            for n, p in enumerate(PARAS * 2, 4)]
+    body = prose("<p>Subscribe to continue reading</p>" + "".join(more), where=1)
+    article = stripper.strip(page(body))
+    assert "Subscribe to continue reading" not in article.text
+    assert "the 11th time" in article.text
+    assert any(e["rule"] == "safety-valve" and e["stage"] == "wall" for e in article.removed)
+
+
+def test_label_led_box_goes_whole():
+    html = page(prose('<div class="x1"><div class="y2">Sponsored</div><div class="z3">Cloud bills too high? Try us.</div></div>'))
+    text = stripper.strip(html).text
+    assert "Cloud bills too high" not in text and PARAS[2] in text

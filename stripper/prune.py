@@ -26,9 +26,8 @@ CONTROL_MAX_CHARS = 200
 # A hidden or furniture-named element holding more than this share of the page's text is kept.
 HOLDER_MAX_SHARE = 0.4
 # A selector hit holding more than this share of the page's paragraph text is the article's
-# container, not chrome; only pages with at least this much paragraph text are judged so.
+# container, not chrome.
 PROSE_HOLDER_SHARE = 0.6
-MIN_PAGE_PROSE = 500
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -168,7 +167,7 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if spare == "prose":
         if "prose" not in page:
             page["prose"] = _prose(root)
-        return page["prose"] >= MIN_PAGE_PROSE and _prose(el) > page["prose"] * PROSE_HOLDER_SHARE
+        return page["prose"] > 0 and _prose(el) > page["prose"] * PROSE_HOLDER_SHARE
     if "text" not in page:
         body = root.find("body")
         page["text"] = dom.text_size(body if body is not None else root)[0] or 1

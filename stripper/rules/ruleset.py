@@ -54,7 +54,9 @@ class RuleSet:
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
     # first token -> [(tokens, rule)], longest first
     phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
-    pattern_rules: list[tuple[re.Pattern, Rule]] = field(default_factory=list)
+    # (regex, anchored, rule): a rule's patterns that start with ^ are tried at the start of a
+    # block only (one attempt, not one per character); the others are searched everywhere.
+    pattern_rules: list[tuple[re.Pattern, bool, Rule]] = field(default_factory=list)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
@@ -71,8 +73,12 @@ class RuleSet:
                     rs.phrase_index.setdefault(toks[0], []).append((toks, rule))
             if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
-                body = "|".join(f"(?:{p.removeprefix('(?i)')})" for p in rule.patterns)
-                rs.pattern_rules.append((re.compile(body, re.I), rule))
+                patterns = [p.removeprefix("(?i)") for p in rule.patterns]
+                for anchored in (True, False):
+                    group = [p for p in patterns if p.startswith("^") == anchored]
+                    if group:
+                        body = "|".join(f"(?:{p})" for p in group)
+                        rs.pattern_rules.append((re.compile(body, re.I), anchored, rule))
         for entries in rs.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
         for sel in rs.keep:
@@ -115,10 +121,15 @@ class RuleSet:
                     break
             else:
                 i += 1
-        for regex, rule in self.pattern_rules:
+        for regex, anchored, rule in self.pattern_rules:
             if length > (rule.max_chars or limit):
                 continue
-            for m in regex.finditer(folded):
+            if anchored:
+                first = regex.match(folded)
+                matches = (first,) if first else ()
+            else:
+                matches = regex.finditer(folded)
+            for m in matches:
                 a, b = m.span()
                 if b <= a:
                     continue

@@ -131,15 +131,17 @@ def read_page(data: bytes | str, *, max_bytes: int, declared: str | None = None)
 TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?=[\s/>])[^<>]{0,1000}>")
 DOCUMENT_TAG = re.compile(r"(?m)^\s*<(?:!doctype|html|head|body|meta|title)\b", re.I)
 DOCUMENT_TAG_CHARS = 512
+# What may come before the document: an HTTP status line and headers (a saved response).
+HEADER_LINE = re.compile(r"^(?:HTTP/[\d.]+ \d{3}|[\w-]+:\s)")
 
 
 def sniff_format(text: str, *, min_tags_per_kb: float, sample_chars: int = SNIFF_BYTES) -> str:
     """"html" or "text": does the start of the page read as markup?
 
-    HTML opens with a tag, or names the document (<!doctype>, <html>) within its
-    first lines (after HTTP headers, say), or is a fragment whose first line has
-    tags and which keeps having them. Text that quotes markup further down
-    (articles about HTML, stripper's own output of them) stays text.
+    HTML opens with a tag, or with a saved response's HTTP headers and then the
+    document, or is a fragment whose first line has tags and which keeps having
+    them. Text that quotes markup (articles about HTML, stripper's own output of
+    them) stays text.
     """
     head = text[:sample_chars]
     stripped = head.lstrip()
@@ -147,7 +149,8 @@ def sniff_format(text: str, *, min_tags_per_kb: float, sample_chars: int = SNIFF
         return "html"
     if stripped.startswith(("<!", "<?")) or (stripped.startswith("<") and TAG.match(stripped)):
         return "html"
-    if DOCUMENT_TAG.search(stripped[:DOCUMENT_TAG_CHARS]):
+    doc = DOCUMENT_TAG.search(stripped[:DOCUMENT_TAG_CHARS])
+    if doc and all(HEADER_LINE.match(ln) or not ln.strip() for ln in stripped[:doc.start()].splitlines()):
         return "html"
     first_line = stripped.split("\n", 1)[0]
     if not TAG.search(first_line):

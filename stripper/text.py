@@ -105,6 +105,7 @@ NO_WORDS = BuiltinRule("text-no-words", "short line without a word: a separator,
 REPEAT = BuiltinRule("text-repeat", "the same line again, right after itself (a repeated publisher or label line)")
 ABOVE = BuiltinRule("text-above-headline", "page chrome above the headline")
 HEADER = BuiltinRule("text-byline", "byline, date or label between the headline and the article")
+SOURCE = BuiltinRule("text-source-line", "the publication's or the author's name in the header (kept as metadata)")
 NO_HEADLINE = BuiltinRule("text-above-article", "short lines above the article when no headline was found")
 BELOW = BuiltinRule("text-below-article",
                     "lines after the article's last paragraph (related stories, footer, promotion)")
@@ -491,36 +492,47 @@ def drop_phrases(doc: Doc, article: Article) -> None:
 def header(doc: Doc, article: Article, start: int, declared: str | None) -> Line | None:
     """Headline, author and site from the lines above the article, and removal of the rest of them."""
     headline = find_headline(doc, start, declared)
-    read_header(doc, article, headline, start)
+    named = read_header(doc, article, headline, start)
     if headline is None:
-        doc.apply([(ln, NO_HEADLINE) for ln in doc.live(0, start) if not is_sentence(ln)], "text-above")
-        return None
-    plan = [(ln, ABOVE) for ln in doc.live(0, headline.n)]
-    # Between headline and article: bylines, dates and labels go; a dek (a sentence) stays.
-    between = [ln for ln in doc.live(headline.n + 1, start)
-               if not is_sentence(ln) and (ln.words <= HEADER_LABEL_WORDS or is_dateline(ln) or is_name(ln)
-                                           or BYLINE.match(ln.text))]
-    plan += [(ln, HEADER) for ln in between]
-    doc.apply(plan, "text-above")
+        plan = [(ln, NO_HEADLINE) for ln in doc.live(0, start) if not is_sentence(ln)]
+    else:
+        plan = [(ln, ABOVE) for ln in doc.live(0, headline.n)]
+        # Between headline and article: bylines, dates and labels go; a dek (a sentence) stays.
+        plan += [(ln, HEADER) for ln in doc.live(headline.n + 1, start)
+                 if not is_sentence(ln) and (ln.words <= HEADER_LABEL_WORDS or is_dateline(ln) or is_name(ln)
+                                             or BYLINE.match(ln.text))]
+    names = {ln.text for ln in named}
+    doc.apply([(ln, SOURCE if ln.text in names else rule) for ln, rule in plan], "text-above")
     return headline
 
 
-def read_header(doc: Doc, article: Article, headline: Line | None, start: int) -> None:
+def read_header(doc: Doc, article: Article, headline: Line | None, start: int) -> list[Line]:
     """Author and publication from the header: a byline, else the person's and the publication's
-    names nearest the headline (below it first); else the masthead, the first name on the page."""
+    names nearest the headline (below it first); else the masthead, the first name on the page.
+
+    Returns the lines that named them.
+    """
     top = headline.n if headline is not None else start
     near = doc.lines[top + 1:start] + doc.lines[max(0, top - doc.opts.text_max_header_lines):top][::-1]
-    near = [ln for ln in near if not ln.prose]
+    near = [ln for ln in near if not ln.prose and ln.chrome is None]
+    named: list[Line] = []
     if not article.author:
         article.author = next((m.group(1) for ln in doc.lines[:start] if (m := BYLINE.match(ln.text))), None)
     if not article.author:
-        article.author = next((ln.text for ln in near if ln.chrome is None and is_person(ln)), None)
+        line = next((ln for ln in near if is_person(ln)), None)
+        if line is not None:
+            article.author = line.text
+            named.append(line)
     if article.site:  # a publisher's profile names it
-        return
-    article.site = next((ln.text for ln in near if ln.chrome is None and is_org(ln)), None)
-    if article.site is None and not article.aggregator:
-        article.site = next((ln.text for ln in doc.lines[:top] if ln.chrome is None and not ln.prose
-                             and is_name(ln) and ln.text != article.author), None)
+        return named
+    line = next((ln for ln in near if is_org(ln)), None)
+    if line is None and not article.aggregator:
+        line = next((ln for ln in doc.lines[:top] if ln.chrome is None and not ln.prose and is_name(ln)
+                     and ln.text != article.author), None)
+    if line is not None:
+        article.site = line.text
+        named.append(line)
+    return named
 
 
 def drop_below(doc: Doc, end: int) -> None:

@@ -34,9 +34,12 @@ LIST_ITEM = re.compile(r"^(?:[-*•◦▪–]|\d{1,3}[.)])\s+\S")
 SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
 # Sentence end, maybe followed by a short parenthesis: "... voraus. (bsc)", "... on Monday. (AP)".
 PROSE_END = re.compile(r"[.!?…:;。！？]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
-STATEMENT_END = re.compile(r"[.…。]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
-# A headline ends without a full stop; a comma, colon or semicolon means a lead-in.
+# A short line ending in a full stop is a statement; one trailing off ("…") may be a headline.
+STATEMENT_END = re.compile(r"[.。]['\"’”»)\]]*(?:\s*\([^()]{1,30}\))?$")
+# A headline ends without a full stop (an abbreviation aside: "in N.Y.C.", "Acme Inc."); a comma,
+# colon or semicolon means a lead-in.
 NOT_HEADLINE_END = re.compile(r"[.,;:]['\"’”)\]]*$")
+ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|St|Dr|Bros)\.|::)$")
 # Call syntax, assignment, braces, statement ends, shell and REPL prompts.
 CODE = re.compile(r"\w\(|[={};]|^(?:>>>|\.\.\.|\$|#include)\s")
 LETTER = re.compile(r"[^\W\d_]")
@@ -54,12 +57,13 @@ NAME_PARTICLES = frozenset("de da del der den van von la le du di bin al y e of 
 # Words that make a capitalised name a publication's rather than a person's.
 ORG_WORDS = frozenset(
     "press news times post journal herald tribune gazette standard independent guardian telegraph mail mirror "
-    "express chronicle observer review magazine daily weekly sunday media network radio tv broadcasting reuters "
-    "bloomberg associated agency insider today wire report star sun globe record courier examiner inquirer "
-    "register sentinel bulletin digest newsletter publishing group online zeitung rundschau allgemeine monde "
+    "express chronicle observer review magazine daily weekly sunday media radio tv broadcasting reuters "
+    "bloomberg associated agency insider today wire star globe courier examiner inquirer "
+    "register sentinel bulletin newsletter publishing zeitung rundschau allgemeine monde "
     "figaro país mundo corriere repubblica stampa nieuws".split())
 AGENCIES = frozenset("reuters bloomberg afp dpa ap ansa efe apa anp kyodo xinhua".split())
-BYLINE = re.compile(r"(?i)^(?:by|von|par|por|di|door|av|af|story by|written by|words by|reporting by)\s+"
+BYLINE = re.compile(r"(?i)^(?:by|von|par|por|di|door|av|af|story by|written by|words by|reporting by"
+                    r"|(?:words|text|author|autor|auteur|reporter)\s*:)\s+"
                     r"([^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3}"
                     r"(?:,? (?:and|und|et|y|e) [^\W\d][\w'’.-]*(?:[ -][^\W\d][\w'’.-]*){0,3})?)$")
 DATE_TOKEN = re.compile(
@@ -69,10 +73,14 @@ DATE_TOKEN = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b")
 DATE_LINE_CHARS = 60
+# "Edition: UK", "Photo: Getty": a short label and its value, not a headline.
+LABELLED = re.compile(r"^[^\W\d][\w-]*(?: [\w-]+)?\s*:\s*\S")
+LABELLED_WORDS = 4
 DATE_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
     "january february march april may june july august september october november december "
     "updated published posted last modified on at am pm gmt bst utc est edt cst cdt pst pdt cet cest ist aest "
+    "et pt ct mt "
     "min mins read ago "
     # German, French, Spanish, Italian, Portuguese, Dutch
     "januar februar märz april mai juni juli august september oktober november dezember "
@@ -92,11 +100,12 @@ PREAMBLE_FIELDS = {"title": "title", "url": "url", "url source": "url", "source"
                    "date": "published"}
 
 # Headline choice (find_headline): words count up to this many; the first headline-like line
-# after chrome gets a bonus; a name-like line a penalty.
+# after chrome gets a bonus; a person's name a penalty.
 HEADLINE_WORDS = 8
 FIRST_AFTER_CHROME = 3
 NAME_PENALTY = 5
 STANDS_ALONE = 2
+ABOVE_BYLINE, BELOW_BYLINE, OVER_BYLINE = 2, 3, 3
 # A line of this many words or fewer between the headline and the article is a label, not a dek.
 HEADER_LABEL_WORDS = 3
 
@@ -204,40 +213,55 @@ def mark_prose(lines: list[Line], opts: Options) -> None:
             line.chars >= opts.text_min_unended_prose_chars or bool(PROSE_END.search(line.text)))
 
 
+def reads_like_text(line: Line) -> bool:
+    """Prose, a sentence, or a line of Chinese or Japanese (often written without stops)."""
+    return line.chrome is None and (line.prose or is_sentence(line) or len(CJK.findall(line.text)) >= 10)
+
+
 def is_sentence(line: Line) -> bool:
     return line.words >= 3 and bool(SENTENCE_END.search(line.text))
 
 
 def is_dateline(line: Line) -> bool:
     """A date or time with little else: 'Updated 5 May 2025, 10:04 BST', '3 hours ago'."""
-    if line.chars > DATE_LINE_CHARS or not DATE_TOKEN.search(line.text):
-        return False
+    if line.chars > DATE_LINE_CHARS or not DATE_TOKEN.search(line.text) or not any(c.isdigit() for c in line.text):
+        return False  # "USA TODAY" is not a date
     rest = [w for w in WORD.findall(DATE_TOKEN.sub(" ", line.text))
             if w.casefold() not in DATE_WORDS and not w.isdigit()]
-    return len(rest) <= 3
+    return len(rest) <= 2
+
+
+def is_label(line: Line) -> bool:
+    return line.words <= LABELLED_WORDS and bool(LABELLED.match(line.text))
 
 
 def is_name(line: Line, min_words: int = 2) -> bool:
     """Two to five capitalised words and nothing else: a person's or a publication's name."""
     words = line.text.split()
-    if not min_words <= len(words) <= 5 or len(line.text) > 40 or any(c.isdigit() for c in line.text):
+    if not min_words <= len(words) <= 5 or len(line.text) > 40 or any(c.isdigit() or c in ":|/" for c in line.text):
         return False
     return words[0][:1].isupper() and all(w[:1].isupper() or w.casefold() in NAME_PARTICLES for w in words)
 
 
 def is_org(line: Line) -> bool:
+    """A publication's name: words like "Times" or "Press" in it, or "The" and a word or two."""
     words = [w.casefold().strip(".,") for w in line.text.split()]
     if len(words) == 1:  # "News" is a section; "Reuters" a news agency
         return is_name(line, 1) and words[0] in AGENCIES
-    return is_name(line) and (words[0] == "the" or any(w in ORG_WORDS for w in words))
+    return is_name(line) and len(words) <= 4 and (words[0] == "the" and len(words) <= 3
+                                                  or any(w in ORG_WORDS for w in words))
 
 
 def is_person(line: Line) -> bool:
-    return is_name(line) and not is_org(line) and len(line.text.split()) <= 4
+    return is_name(line) and not is_org(line) and len(line.text.split()) <= 3
 
 
 def is_headline(line: Line, opts: Options) -> bool:
-    if line.chrome is not None or LIST_ITEM.match(line.text) or NOT_HEADLINE_END.search(line.text):
+    if line.chrome is not None or LIST_ITEM.match(line.text) or is_org(line):
+        return False  # nor a publication's name
+    if NOT_HEADLINE_END.search(line.text) and not ABBREVIATION_END.search(line.text):
+        return False
+    if is_label(line):
         return False
     if line.chars > opts.text_max_headline_chars or is_dateline(line) or BYLINE.match(line.text):
         return False
@@ -295,12 +319,13 @@ class Doc:
         plan = [(ln, rule) for ln, rule in plan if self.kept[ln.n]]
         if not plan:
             return True
-        total = sum(len(ln.text) for ln in self.live())
-        doomed = sum(len(ln.text) for ln, _ in plan)
+        # What the valve guards is what reads like article text: chrome may be most of a short page.
+        total = sum(ln.chars for ln in self.live() if reads_like_text(ln))
+        doomed = sum(ln.chars for ln, _ in plan if reads_like_text(ln))
         share = valve_share if valve_share is not None else self.opts.safety_valve_share
         if total and doomed / total > share and total - doomed < self.opts.min_article_chars:
-            self.trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters",
-                              "", action="revert")
+            self.trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters "
+                              "of prose", "", action="revert")
             self.trace.events[-1].preview = f"{len(plan)} removals not applied"
             return False
         for ln, rule in plan:
@@ -437,19 +462,28 @@ def find_headline(doc: Doc, start: int, declared: str | None) -> Line | None:
     sizes: dict[int, int] = {}
     for line in doc.lines:
         sizes[line.group] = sizes.get(line.group, 0) + 1
+    # The byline and date block (even lines a rule already took) sits under the headline: a
+    # candidate above where it starts gains, one below loses.
+    first = window[0].n if window else start
+    dated = next((ln.n for ln in doc.lines[first:start] if is_dateline(ln) or BYLINE.match(ln.text)), None)
     best, best_score = None, None
-    previous_is_headline = False
     for line in window:
-        ok = is_headline(line, doc.opts)
-        name = ok and is_name(line)
-        if ok:
-            score = min(line.words, HEADLINE_WORDS) + (0 if previous_is_headline else FIRST_AFTER_CHROME)
-            score -= NAME_PENALTY if name else 0
+        if is_headline(line, doc.opts):
+            # The line before it in the page (chrome a rule took included) is not another headline.
+            before = doc.lines[line.n - 1] if line.n else None
+            after_chrome = before is None or not is_headline(before, doc.opts) or is_name(before)
+            score = min(line.words, HEADLINE_WORDS) + (FIRST_AFTER_CHROME if after_chrome else 0)
+            score -= NAME_PENALTY if is_person(line) else 0
             # Set apart by blank lines while the chrome around it is packed together.
             score += STANDS_ALONE if sizes[line.group] == 1 and len(sizes) > 1 else 0
+            if dated is not None:
+                score += ABOVE_BYLINE if line.n < dated else -BELOW_BYLINE
+            # Right over the byline (or the author's name) is where a headline sits.
+            after = doc.lines[line.n + 1] if line.n + 1 < len(doc.lines) else None
+            if after is not None and not is_person(line) and (BYLINE.match(after.text) or is_person(after)):
+                score += OVER_BYLINE
             if best_score is None or score > best_score:
                 best, best_score = line, score
-        previous_is_headline = ok and not name
     return best
 
 
@@ -465,7 +499,7 @@ def cut_at_wall(doc: Doc, article: Article) -> None:
         article.paywall.detected = True
         article.paywall.signals.extend(paywalls)
     for wall in walls:
-        if not any(ln.prose and ln.chrome is None for ln in doc.live(0, wall.n)):
+        if not any((ln.prose or is_sentence(ln)) and ln.chrome is None for ln in doc.live(0, wall.n)):
             continue
         rest = doc.live(wall.n)
         after = sum(ln.chars for ln in rest if ln.prose and ln.chrome is None)
@@ -500,7 +534,7 @@ def header(doc: Doc, article: Article, start: int, declared: str | None) -> Line
         # Between headline and article: bylines, dates and labels go; a dek (a sentence) stays.
         plan += [(ln, HEADER) for ln in doc.live(headline.n + 1, start)
                  if not is_sentence(ln) and (ln.words <= HEADER_LABEL_WORDS or is_dateline(ln) or is_name(ln)
-                                             or BYLINE.match(ln.text))]
+                                             or BYLINE.match(ln.text) or is_label(ln))]
     names = {ln.text for ln in named}
     doc.apply([(ln, SOURCE if ln.text in names else rule) for ln, rule in plan], "text-above")
     return headline

@@ -43,6 +43,7 @@ ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Inc|Ltd|Co|Corp|Jr|Sr|
 # Call syntax, assignment, braces, statement ends, shell and REPL prompts.
 CODE = re.compile(r"\w\(|[={};]|^(?:>>>|\.\.\.|\$|#include)\s")
 LETTER = re.compile(r"[^\W\d_]")
+ALNUM = re.compile(r"[^\W_]|\s")
 WORDLESS_CHARS = 12
 FINGERPRINT_CHARS = 20000
 BRAND_LINES = 15
@@ -338,11 +339,13 @@ class Doc:
 def classify(lines: list[Line], rules: RuleSet, kinds: dict[int, str], opts: Options) -> None:
     """Mark the lines the phrase rules call chrome (by the HTML blocks' test), and the wall prompts among them.
 
-    Code is never chrome: `print(x)` is not a print button.
+    Code is never chrome (`print(x)` is not a print button), nor is a line mostly of signs.
     """
     longest = rules.longest_block(opts.max_phrase_block_chars)
     for line in lines:
         if len(line.text) > longest or kinds.get(line.group) == "pre" or CODE.search(line.text):
+            continue
+        if len(ALNUM.findall(line.text)) * 2 < len(line.text):  # a grid, a formula, ASCII art
             continue
         m = rules.match_phrases(line.text, opts.max_phrase_block_chars)
         if m is not None and is_chrome(m, opts):

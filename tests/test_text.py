@@ -179,6 +179,12 @@ def test_code_is_never_chrome():
     assert code in article.text
 
 
+def test_a_line_mostly_of_signs_is_never_chrome():
+    grid = "..X....X..X...X"
+    article = strip_text(dump(["Sign in"], ["Related stories"], PARAS[:2] + [grid] + PARAS[2:]))
+    assert grid in article.text
+
+
 def test_author_and_publication_from_the_header():
     page = dump(["Sign in", "The Daily Example"], ["Related stories"]).replace(
         f"{HEADLINE}\n", f"{HEADLINE}\nAssociated Press\nJane Doe\n")

@@ -49,7 +49,8 @@ FINGERPRINT_CHARS = 20000
 BRAND_LINES = 15
 # Hard-wrapped text (text.split_lines): a wrap width lies in this range, and a line counts as
 # wrapped when the next word would have overshot the width less this slack.
-MIN_WRAP_WIDTH, MAX_WRAP_WIDTH, WRAP_SLACK, WRAP_BAND = 40, 100, 2, 15
+# Of the lines that go on from a full line, at least one in WRAP_LOWER starts in lower case.
+MIN_WRAP_WIDTH, MAX_WRAP_WIDTH, WRAP_SLACK, WRAP_BAND, WRAP_LOWER = 40, 100, 2, 15, 4
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 WORD = re.compile(r"\w+")
 # Two to four capitalised words and nothing else: a person's or a publisher's name.
@@ -195,8 +196,10 @@ def wrap_width(groups: list[list[tuple[int, str]]]) -> int | None:
             i += 1
         if j - i + 1 >= best:
             best, width = j - i + 1, end
-    full = sum(1 for a, b in pairs if continues(a, b, width))
-    return width if full >= 3 and full * 2 >= len(pairs) else None
+    full = [b for a, b in pairs if continues(a, b, width)]
+    # Wrapped prose goes on mid-sentence, in lower case; a list of headlines does not.
+    lower = sum(1 for b in full if b[:1].islower())
+    return width if len(full) >= 3 and len(full) * 2 >= len(pairs) and lower * WRAP_LOWER >= len(full) else None
 
 
 def continues(line: str, following: str, width: int) -> bool:

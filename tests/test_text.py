@@ -173,6 +173,14 @@ def test_hard_wrapped_text_is_joined_into_paragraphs():
     assert strip_text(page).text == "\n\n".join(p * 2 for p in PARAS)
 
 
+def test_a_packed_list_of_headlines_is_not_taken_for_wrapped_text():
+    related = ["Storm leaves thousands without power in region", "Inside the race to build cheaper batteries",
+               "Markets rally as inflation cools for third month", "Scientists find water ice near the south pole"]
+    page = dump(["Sign in"], ["Recommended stories"] + related + ["Terms and Privacy Policy"])
+    assert all(len(ln.srcs) == 1 for ln in split_lines(source_lines(page)))
+    assert strip_text(page).text == "\n\n".join(PARAS)
+
+
 def test_code_is_never_chrome():
     code = "for row in rows:\n    print(row)\n    save(row)"
     article = strip_text(dump(["Sign in"], ["Related stories"], PARAS[:2] + [code] + PARAS[2:]))

@@ -12,7 +12,7 @@ import stripper
 from stripper.cli import main, render
 from stripper.load import sniff_format
 from stripper.options import Options
-from stripper.text import split_lines, source_lines
+from stripper.textlines import split_lines, source_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 # The shared folder sits next to the repository (CI and the main checkout); STRIPPER_SHARED

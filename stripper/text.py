@@ -293,25 +293,26 @@ def cut_at_wall(doc: Doc, article: Article) -> None:
     Above the article (Medium's "Member-only story") a wall prompt is only a label, and
     one followed by an article's worth of prose is chrome in the middle: only it goes.
     """
-    walls = [ln for ln in doc.live() if ln.wall]
-    paywalls = sorted({f"rule:{ln.chrome.id}" for ln in walls if ln.chrome.paywall})
+    live = doc.live()
+    paywalls = sorted({f"rule:{ln.chrome.id}" for ln in live if ln.wall and ln.chrome.paywall})
     if paywalls:
         article.paywall.detected = True
         article.paywall.signals.extend(paywalls)
-    for wall in walls:
-        if not any((ln.prose or is_sentence(ln)) and ln.chrome is None for ln in doc.live(0, wall.n)):
-            continue
-        rest = doc.live(wall.n)
-        after = sum(ln.chars for ln in rest if ln.prose and ln.chrome is None)
-        if after >= doc.opts.min_article_chars:
+    after = sum(ln.chars for ln in live if ln.prose and ln.chrome is None)  # prose still to come
+    seen_text = False
+    for i, line in enumerate(live):
+        if line.wall and seen_text:
+            if after < doc.opts.min_article_chars:
+                if doc.apply([(ln, line.chrome) for ln in live[i:]], "wall", action="cut", valve_share=0.9) \
+                        and line.chrome.paywall:
+                    article.paywall.truncated = True
+                return
             doc.trace.record("wall", "safety-valve", f"{after} characters of prose follow the wall marker: not cut",
                              "", action="revert")
-            doc.trace.events[-1].preview = f"{len(rest) - 1} removals not applied"
-            continue
-        if doc.apply([(ln, wall.chrome) for ln in rest], "wall", action="cut", valve_share=0.9) \
-                and wall.chrome.paywall:
-            article.paywall.truncated = True
-        return
+            doc.trace.events[-1].preview = f"{len(live) - i - 1} removals not applied"
+        if line.chrome is None:
+            after -= line.chars if line.prose else 0
+            seen_text = seen_text or line.prose or is_sentence(line)
 
 
 def drop_phrases(doc: Doc, article: Article) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .options import Options
@@ -82,11 +83,12 @@ class Line:
     chrome: Any = None  # the phrase rule that makes the line chrome, if any
     wall: bool = False  # ...and that rule is a wall marker
 
-    @property
+    # Measured once the line is complete (split_lines joins wrapped lines before anything asks).
+    @cached_property
     def chars(self) -> int:
         return len(self.text) + 2 * len(CJK.findall(self.text))  # CJK says in one sign what takes ~3 letters
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(WORD.findall(self.text)) + len(CJK.findall(self.text))
 

@@ -31,6 +31,8 @@ class Options:
     score_ancestor_levels: int = 5
     # Siblings of the best candidate join it when their score reaches this share of it.
     sibling_score_share: float = 0.2
+    # What is found is no article when more than this share of its text is link text.
+    max_article_link_density: float = 0.6
     # If the article found has fewer characters than this, retry with looser rules.
     min_article_chars: int = 500
 

@@ -86,9 +86,22 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
         article.paywall.signals.extend(declared + [f"rule:{rid}" for rid in sorted(walled)])
         article.paywall.truncated = any(e.action == "cut" for e in trace.events)
 
-    article.text = render.to_text(region)
+    text_out = render.to_text(region)
+    if not_an_article(region, text_out, opts):
+        trace.record("render", "no-article", "what is left is navigation or a fragment, not an article", text_out)
+        text_out = ""
+    article.text = text_out
     article.removed = [e.to_dict() for e in trace.events]
     return article, trace
+
+
+def not_an_article(region, text_out: str, opts: Options) -> bool:
+    """Text that is mostly links: a menu or an index page, not an article."""
+    size = len(text_out)
+    if not size:
+        return False
+    linked = sum(len(clean.text(a)) for a in region.find_all("a"))
+    return linked > size * opts.max_article_link_density
 
 
 def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:

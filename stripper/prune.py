@@ -103,15 +103,35 @@ def sweep(root, verdict, trace: Trace) -> None:
                              selector=selector, action="revert")
                 found = None
             if found is not None:
-                hits.append((el, rule, selector, stage))
+                hits.append((el, rule, selector, stage, spare))
                 continue
         children = [c for c in el if isinstance(c.tag, str)]
         children.reverse()
         stack.extend(children)
-    for el, rule, selector, stage in hits:
+    hits = _spare_misfiring_rules(root, hits, trace, page)
+    for el, rule, selector, stage, _ in hits:
         chars, head = dom.text_size(el)
         trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
         dom.drop(el)
+
+
+def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
+    """A selector rule whose hits together hold most of the page's paragraphs has mistaken
+    the article for chrome on this page (a class name shared with a CMS component): all
+    its hits are kept, and the trace says so."""
+    by_rule: dict[str, int] = {}
+    for el, rule, _, _, spare in hits:
+        if spare == "prose":
+            by_rule[rule.id] = by_rule.get(rule.id, 0) + _prose(el)
+    if not by_rule:
+        return hits
+    if "prose" not in page:
+        page["prose"] = _prose(root)
+    misfiring = {rid for rid, prose in by_rule.items() if prose > page["prose"] * PROSE_HOLDER_SHARE > 0}
+    for rid in sorted(misfiring):
+        trace.record("chrome", "safety-valve", f"rule {rid} would remove most of the page's paragraphs", "",
+                     action="revert")
+    return [h for h in hits if h[1].id not in misfiring]
 
 
 def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely: bool = True) -> set[str]:

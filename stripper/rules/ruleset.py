@@ -57,6 +57,8 @@ class RuleSet:
     # (regex, anchored, rule): a rule's patterns that start with ^ are tried at the start of a
     # block only (one attempt, not one per character); the others are searched everywhere.
     pattern_rules: list[tuple[re.Pattern, bool, Rule]] = field(default_factory=list)
+    anchored_regex: re.Pattern | None = None
+    anchored_rules: list[Rule] = field(default_factory=list)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
@@ -81,6 +83,14 @@ class RuleSet:
                         rs.pattern_rules.append((re.compile(body, re.I), anchored, rule))
         for entries in rs.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
+        # All anchored patterns in one regex, tried once at the start of a block: the
+        # named group that matched says whose pattern it was.
+        anchored = [(regex, rule) for regex, is_anchored, rule in rs.pattern_rules if is_anchored]
+        if anchored:
+            rs.anchored_rules = [rule for _, rule in anchored]
+            rs.anchored_regex = re.compile("|".join(f"(?P<a{i}>{regex.pattern})" for i, (regex, _) in
+                                                    enumerate(anchored)), re.I)
+            rs.pattern_rules = [entry for entry in rs.pattern_rules if not entry[1]]
         for sel in rs.keep:
             rs.keep_index.add(sel, None)
         return rs
@@ -121,23 +131,21 @@ class RuleSet:
                     break
             else:
                 i += 1
-        for regex, anchored, rule in self.pattern_rules:
-            if length > (rule.max_chars or limit):
+        found = []  # (rule, match)
+        first = self.anchored_regex.match(folded) if self.anchored_regex is not None else None
+        if first is not None:
+            found.append((self.anchored_rules[int(first.lastgroup[1:])], first))
+        for regex, _, rule in self.pattern_rules:
+            found.extend((rule, m) for m in regex.finditer(folded))
+        for rule, m in found:
+            a, b = m.span()
+            if length > (rule.max_chars or limit) or b <= a:
                 continue
-            if anchored:
-                first = regex.match(folded)
-                matches = (first,) if first else ()
-            else:
-                matches = regex.finditer(folded)
-            for m in matches:
-                a, b = m.span()
-                if b <= a:
-                    continue
-                if a <= spans[0][0]:
-                    lead_end = max(lead_end, b)
-                for j, (s, e, _) in enumerate(spans):
-                    if s >= a and e <= b:
-                        owner[j], strong[j] = rule, True
+            if a <= spans[0][0]:
+                lead_end = max(lead_end, b)
+            for j, (s, e, _) in enumerate(spans):
+                if s >= a and e <= b:
+                    owner[j], strong[j] = rule, True
         if not any(owner):
             return None
         sizes = [e - s for s, e, _ in spans]

@@ -133,12 +133,19 @@ class SelectorIndex:
             return
         if isinstance(class_attr, list):
             class_attr = " ".join(class_attr)
-        el_id = get("id")
-        key = (tag, class_attr, el_id)
+        key = (tag, class_attr)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[key] = self._match_plain(tag, class_attr, el_id)
+            if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
+                self._cache.clear()
+            cached = self._cache[key] = self._match_plain(tag, class_attr)
         yield from cached
+        el_id = get("id")
+        if el_id:
+            classes = set(class_attr.split()) if class_attr else set()
+            for simple, payload in self.buckets.get(("id", el_id), ()):
+                if simple.matches(tag, get, classes):
+                    yield simple, payload
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
         if wanted:
             classes = set(class_attr.split()) if class_attr else set()
@@ -146,40 +153,39 @@ class SelectorIndex:
                 for simple, payload in self.buckets.get(("attr", name), ()):
                     if simple.matches(tag, get, classes):
                         yield simple, payload
-            # Selectors keyed by tag/class/id that also test other attributes.
-            for simple, payload in self._attr_tested(tag, class_attr, el_id):
+            # Selectors keyed by tag or class that also test other attributes.
+            for simple, payload in self._attr_tested(tag, class_attr):
                 if simple.matches(tag, get, classes):
                     yield simple, payload
 
-    def _candidates(self, tag: str, class_attr: str | None, el_id: str | None):
+    def _candidates(self, tag: str, class_attr: str | None):
         keys = [("tag", tag), ("any", "")]
-        if el_id:
-            keys.append(("id", el_id))
-            keys.append(("attr", "id"))
         if class_attr:
             keys.extend(("class", c) for c in class_attr.split())
             keys.append(("attr", "class"))
         for key in keys:
             yield from self.buckets.get(key, ())
 
-    def _match_plain(self, tag: str, class_attr: str | None, el_id: str | None) -> list:
+    def _match_plain(self, tag: str, class_attr: str | None) -> list:
         classes = set(class_attr.split()) if class_attr else set()
-        get = {"id": el_id, "class": class_attr}.get
-        return [(simple, payload) for simple, payload in self._candidates(tag, class_attr, el_id)
+        get = {"class": class_attr}.get
+        return [(simple, payload) for simple, payload in self._candidates(tag, class_attr)
                 if _plain(simple) and simple.matches(tag, get, classes)]
 
-    def _attr_tested(self, tag: str, class_attr: str | None, el_id: str | None) -> list:
-        key = ("attr-tested", tag, class_attr, el_id)
+    def _attr_tested(self, tag: str, class_attr: str | None) -> list:
+        key = ("attr-tested", tag, class_attr)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = [(simple, payload) for simple, payload
-                                        in self._candidates(tag, class_attr, el_id) if not _plain(simple)]
+                                        in self._candidates(tag, class_attr) if not _plain(simple)]
         return found
 
 
 # Attributes that are part of the cache key: selectors testing only these give one
-# answer per tag/class/id combination.
-PLAIN_ATTRS = frozenset({"class", "id"})
+# answer per tag/class combination.
+PLAIN_ATTRS = frozenset({"class"})
+# Remembered tag/class combinations; pages share most of theirs, and a batch stays bounded.
+CACHE_LIMIT = 50_000
 
 
 def _plain(simple: Simple) -> bool:

@@ -1,0 +1,152 @@
+"""Each stage alone, on tiny before/after snippets."""
+from __future__ import annotations
+
+from lxml import etree
+
+from stripper import clean, dom, load, locate, prune, render
+from stripper.options import Options
+from stripper.rules.resolve import ruleset_for
+from stripper.trace import Trace
+
+PARA = ("The council voted on Tuesday, after a long debate, to approve the new river bridge, "
+        "ending a decade of delays, arguments and false starts.")
+
+
+# -- load ---------------------------------------------------------------------------------
+
+def test_decode_uses_bom_first():
+    assert load.decode("\ufeffcafé".encode("utf-8")) == "café"
+    assert load.decode("café".encode("utf-16-le")[:0] + b"\xff\xfe" + "café".encode("utf-16-le")) == "café"
+
+
+def test_decode_follows_meta_charset():
+    page = '<meta charset="windows-1252"><p>caf\xe9</p>'.encode("cp1252")
+    assert "café" in load.decode(page)
+
+
+def test_decode_survives_nonsense_charset_label():
+    page = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8, ie=edge, chrome=1"><p>café</p>'
+    assert "café" in load.decode(page.encode("utf-8"))
+
+
+def test_decode_prefers_utf8_when_single_byte_label_is_wrong():
+    page = '<meta charset="iso-8859-1"><p>Zürich</p>'.encode("utf-8")
+    assert "Zürich" in load.decode(page)
+
+
+def test_decode_falls_back_to_cp1252_for_undeclared_legacy_bytes():
+    assert load.decode(b"<p>caf\xe9</p>") == "<p>café</p>"
+
+
+def test_gzip_input_is_inflated():
+    import gzip
+    assert load.read_page(gzip.compress(b"<p>hello</p>"), max_bytes=1000) == "<p>hello</p>"
+
+
+# -- dom / prune ----------------------------------------------------------------------------
+
+def test_drop_keeps_tail_text():
+    root = etree.fromstring("<div>a<span>x</span>tail<b>b</b></div>")
+    dom.drop(root.find("span"))
+    assert etree.tostring(root) == b"<div>atail<b>b</b></div>"
+
+
+def test_unwrap_keeps_children_and_text():
+    root = etree.fromstring("<div>a<button>x<i>y</i>z</button>tail</div>")
+    dom.unwrap(root.find("button"))
+    assert etree.tostring(root) == b"<div>ax<i>y</i>ztail</div>"
+
+
+def test_non_content_goes_in_one_trace_event():
+    root = dom.parse("<html><body><script>x()</script><style>p{}</style><p>text</p></body></html>")
+    trace = Trace()
+    prune.drop_non_content(root, trace)
+    assert root.find(".//script") is None and root.find(".//style") is None
+    assert [e.rule_id for e in trace.events] == ["non-content"]
+
+
+def test_button_swallowing_the_page_is_unwrapped_not_dropped():
+    root = dom.parse(f"<html><body><button>Menu<div><p>{PARA}</p><p>{PARA}</p></div></button></body></html>")
+    prune.drop_non_content(root, Trace())
+    assert PARA in dom.text_of(root)
+
+
+def test_hidden_element_is_dropped_and_named():
+    root = dom.parse(f'<html><body><p>{PARA}</p><p>{PARA}</p><div hidden>secret menu</div>'
+                     f'<div style="display: none">more</div></body></html>')
+    trace = Trace()
+    prune.drop_chrome(root, ruleset_for((), None, (), (), (), False), trace, set())
+    assert "secret menu" not in dom.text_of(root) and "more" not in dom.text_of(root)
+    assert {e.rule_id for e in trace.events} == {"hidden"}
+
+
+def test_hidden_wrapper_holding_the_article_is_kept():
+    root = dom.parse(f'<html><body><div style="display:none"><p>{PARA}</p><p>{PARA}</p></div>'
+                     f'<nav>Home</nav></body></html>')
+    prune.drop_chrome(root, ruleset_for((), None, (), (), (), False), Trace(), set())
+    assert PARA in dom.text_of(root)
+
+
+# -- locate -------------------------------------------------------------------------------
+
+def test_locate_prefers_prose_over_link_lists():
+    links = "".join(f'<li><a href="/{i}">Another story number {i} with a long title</a></li>' for i in range(20))
+    root = dom.parse(f'<html><body><ul class="x">{links}</ul><div id="story">'
+                     f'<p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></body></html>')
+    region, _ = locate.locate(root, Options())
+    assert [el.get("id") for el in region] == ["story"]
+
+
+def test_locate_joins_sections_of_one_article():
+    sections = "".join(f'<section><div><div><div><p>{PARA}</p><p>{PARA}</p></div></div></div></section>'
+                       for _ in range(4))
+    root = dom.parse(f'<html><body><aside><p>Short note.</p></aside><main id="m">{sections}</main></body></html>')
+    region, stats = locate.locate(root, Options())
+    assert sum(stats.chars[el] for el in region) >= 4 * 2 * len(PARA)
+
+
+def test_teaser_cards_do_not_vote():
+    card = '<div class="c"><h3><a href="/x">Other story</a></h3><p>{}</p></div>'.format(PARA[:90])
+    root = dom.parse(f'<html><body><div id="a"><p>{PARA}</p><p>{PARA}</p></div>'
+                     f'<div id="list">{card * 6}</div></body></html>')
+    region, _ = locate.locate(root, Options())
+    assert [el.get("id") for el in region] == ["a"]
+
+
+# -- clean (BeautifulSoup) -----------------------------------------------------------------
+
+def test_short_text_stops_at_the_limit():
+    region = clean.to_soup(f"<div><p>{PARA}</p></div>").find("div")
+    assert clean.short_text(region, 20) is None
+    assert clean.short_text(region, 500) == PARA
+
+
+def test_headline_repeated_in_a_font_tag_is_dropped():
+    region = clean.to_soup(f"<div><div><font><b>Bridge approved</b></font></div><p>{PARA}</p></div>").find("div")
+    plan = clean.title_repeat(region, "Bridge approved")
+    assert [r.rule.id for r in plan] == ["title-repeat"]
+
+
+def test_link_line_before_the_article_goes_but_not_inside():
+    region = clean.to_soup(f'<div><p><a href="/h">Health</a></p><p>{PARA}</p>'
+                           f'<p><a href="/x">A link in the middle</a></p><p>{PARA}</p></div>').find("div")
+    plan = clean.link_lines(region, Options())
+    assert [clean.text(r.node) for r in plan] == ["Health"]
+
+
+# -- render -------------------------------------------------------------------------------
+
+def test_render_paragraphs_lists_and_breaks():
+    region = clean.to_soup("<div><h2>Sub</h2><p>One  two</p><ul><li>a</li><li>b</li></ul>"
+                           "<ol><li>x</li><li>y</li></ol><div>line<br>next<br><br>new para</div></div>").find("div")
+    assert render.to_text(region) == "Sub\n\nOne two\n\n- a\n- b\n\n1. x\n2. y\n\nline\nnext\n\nnew para"
+
+
+def test_render_keeps_pre_verbatim():
+    region = clean.to_soup("<div><pre>a  b\n  c</pre></div>").find("div")
+    assert render.to_text(region) == "a  b\n  c"
+
+
+def test_render_survives_deep_nesting():
+    region = clean.to_soup("<div>" + "<span>" * 2000 + "deep" + "</span>" * 2000 + "</div>").find("div")
+    assert render.to_text(region) == "deep"

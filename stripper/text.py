@@ -75,10 +75,11 @@ def find_sites(text: str, lines: list[Line], url: str | None, opts: Options) -> 
     site = site_for_host(host_of(url), builtin_packs().sites)
     if site is not None:
         return (site,)
-    regex, by_phrase = fingerprint_text_regex()
+    _, by_phrase = fingerprint_text_regex()
     if len(text) > 2 * FINGERPRINT_CHARS:  # slogans sit in headers and footers
         text = text[:FINGERPRINT_CHARS] + "\n" + text[-FINGERPRINT_CHARS:]
-    found = [by_phrase[" ".join(m.group().split())] for m in regex.finditer(fold(text))] if regex else []
+    folded = fold(text)  # as for HTML: phrases found as substrings of the folded text
+    found = [site for phrase, site in by_phrase.items() if phrase in folded]
     found = list({s.id: s for s in found + brand_lines(lines)}.values())
     aggregator = next((s for s in found if s.kind == "aggregator"), None)
     other = next((s for s in found if s.kind != "aggregator"), None)

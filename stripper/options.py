@@ -21,6 +21,9 @@ class Options:
     keep: tuple[str, ...] = ()  # CSS selectors that are never removed
     use_builtin_rules: bool = True
     max_bytes: int = 64 * 1024 * 1024  # refuse inputs (after gunzip) larger than this
+    # Elements nested deeper than this are flattened to lines of text before any other stage:
+    # real pages stay far below it, and deeper trees make later passes slow or recursive.
+    max_depth: int = 512
 
     # -- locating the article -------------------------------------------
     # A text block shorter than this does not vote for its ancestors.

@@ -95,6 +95,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     root = dom.parse(text)
     if root is None:
         return None
+    prune.flatten_deep(root, opts.max_depth, trace)
     article = Article(url=url, title=metadata.title(root))
     site = find_site(root, url, opts)
     rules = ruleset_for(site, (opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))

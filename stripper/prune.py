@@ -6,10 +6,12 @@ later BeautifulSoup pass only sees a small region.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
 from . import dom
+from .locate import INLINE
 from .rules.ruleset import RuleSet
 from .trace import Trace
 
@@ -32,7 +34,52 @@ class _Rule:
 
 
 NON_CONTENT_RULE = _Rule("non-content", "scripts, styles, forms, media and other elements without article text")
+FLATTEN_RULE = _Rule("flatten-deep", "nested deeper than max_depth: flattened to lines of text, text kept")
 HIDDEN_RULE = _Rule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
+
+
+@lru_cache(maxsize=8)
+def _deep_xpath(depth: int) -> etree.XPath:
+    # Elements at exactly `depth` that have children: evaluated in C, linear in the tree.
+    return etree.XPath("/*" * depth + "[*]")
+
+
+def flatten_deep(root, max_depth: int, trace: Trace) -> None:
+    """Replace what lies below `max_depth` by its text, one line per block, so no text is lost.
+
+    Later passes (BeautifulSoup, scoring, cleaning) then never meet absurd depths.
+    """
+    for el in _deep_xpath(max_depth)(root):
+        lines = [line for line in _flat_text(el).split("\n") if line.strip()]
+        for child in list(el):
+            el.remove(child)
+        el.text = lines[0] if lines else None
+        for line in lines[1:]:
+            etree.SubElement(el, "br").tail = line
+        trace.record("prune", FLATTEN_RULE.id, FLATTEN_RULE.reason, " ".join(lines), action="flatten")
+
+
+def _flat_text(el) -> str:
+    """Text under `el` in document order, a newline at each block; no scripts, no hidden parts."""
+    out = [el.text or ""]
+    stack = [(child, False) for child in reversed(el)]
+    while stack:  # iterative: the subtree can be 100,000 levels deep
+        node, leaving = stack.pop()
+        tag = node.tag
+        if leaving:
+            if tag not in INLINE:
+                out.append("\n")
+            out.append(node.tail or "")
+            continue
+        if not isinstance(tag, str) or tag in NON_CONTENT or is_hidden(node):
+            out.append(node.tail or "")
+            continue
+        if tag not in INLINE or tag == "br":
+            out.append("\n")
+        out.append(node.text or "")
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return "".join(out)
 
 
 def drop_outermost(hits, trace: Trace) -> None:

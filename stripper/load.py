@@ -76,10 +76,7 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
 
 
 def binary_kind(data: bytes) -> str | None:
-    """What a non-page file looks like ("PDF", "PNG", ...), or None for text.
-
-    Call after BOM and UTF-16 checks: UTF-16 text is half NUL bytes.
-    """
+    """What a non-page file looks like ("PDF", "PNG", ...), or None for text."""
     for magic, name in MAGIC:
         if data.startswith(magic):
             return name
@@ -91,6 +88,8 @@ def binary_kind(data: bytes) -> str | None:
         return m.group(1).decode().strip()
     if ISO_MEDIA.match(head):
         return "MP4/QuickTime media"
+    if looks_utf16(data):
+        return None  # half NUL bytes, and still text
     controls = len(CONTROL.findall(head))
     if head and controls > len(head) * MAX_CONTROL_SHARE:
         if head.startswith(b"MZ"):
@@ -132,18 +131,25 @@ def looks_utf16(data: bytes) -> str | None:
     sample = data[:200]
     if len(sample) < 4:
         return None
+    sample = sample[: len(sample) // 4 * 4]
     quads = [sample[i::4] for i in range(4)]
     nul = [q.count(0) > len(q) * 0.7 for q in quads]
-    if nul == [False, True, True, True]:
-        return "utf-32-le"
-    if nul == [True, True, True, False]:
-        return "utf-32-be"
     evens, odds = sample[0::2], sample[1::2]
-    if odds.count(0) > len(odds) * 0.7 and evens.count(0) < len(evens) * 0.1:
-        return "utf-16-le"
-    if evens.count(0) > len(evens) * 0.7 and odds.count(0) < len(odds) * 0.1:
-        return "utf-16-be"
-    return None
+    guess = None
+    if nul == [False, True, True, True]:
+        guess = "utf-32-le"
+    elif nul == [True, True, True, False]:
+        guess = "utf-32-be"
+    elif odds.count(0) > len(odds) * 0.7 and evens.count(0) < len(evens) * 0.1:
+        guess = "utf-16-le"
+    elif evens.count(0) > len(evens) * 0.7 and odds.count(0) < len(odds) * 0.1:
+        guess = "utf-16-be"
+    if guess is None:
+        return None
+    # Object files have NUL-rich headers too: text decodes to printable characters.
+    text = sample.decode(guess, "replace")
+    printable = sum(1 for c in text if c.isprintable() or c in "\t\r\n")
+    return guess if printable >= len(text) * 0.9 else None
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
@@ -200,7 +206,7 @@ def read_page(data: bytes | str, *, max_bytes: int, declared: str | None = None)
         raise InputError(f"input is larger than the --max-bytes limit ({max_bytes} bytes)")
     if not data or data.isspace():  # isspace stops at the first other byte: no copy of a big page
         raise InputError("empty input")
-    if not any(data.startswith(bom) for bom, _ in BOMS) and not looks_utf16(data):
+    if not any(data.startswith(bom) for bom, _ in BOMS):
         kind = binary_kind(data)
         if kind:
             raise NotAPageError(f"not an HTML or text page (looks like {kind})")

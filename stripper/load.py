@@ -31,6 +31,8 @@ ISO_MEDIA = re.compile(rb"^....ftyp", re.S)  # MP4, MOV, HEIC, AVIF
 # Bytes that never occur in text: NUL and C0 controls other than tab, newlines, form feed, escape.
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 MAX_CONTROL_SHARE = 0.1
+BAD_RUNS = re.compile("\ufffd+")
+UTF8_GOOD_PER_BAD = 10  # one valid multibyte character per ten invalid runs still means UTF-8
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -182,10 +184,12 @@ def decode(data: bytes, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         # UTF-8 with a few bad bytes (a truncated download, a spliced ad) keeps its accents;
         # bytes that are mostly invalid UTF-8 are a legacy single-byte page.
+        # Legacy bytes almost never form valid UTF-8 sequences by chance, so a page with
+        # many valid ones is UTF-8 even when bad runs outnumber them.
         text = data.decode("utf-8", "replace")
-        bad = text.count("\ufffd")
-        good = len(text) - len(text.encode("ascii", "ignore")) - bad
-        if good >= bad or (charset == "utf-8" and bad < 10):
+        bad_runs = len(BAD_RUNS.findall(text))
+        good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+        if good * UTF8_GOOD_PER_BAD >= bad_runs or (charset == "utf-8" and bad_runs < 10):
             return text
         return data.decode("cp1252", "replace")
 

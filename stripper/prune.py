@@ -124,37 +124,77 @@ def is_hidden(el) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
+def outermost(root, test):
+    """Yield `(element, test(element))` for elements where the test is truthy, in document order,
+    without looking inside them: their subtrees go anyway, and on huge pages most of the
+    tree can sit inside one doomed block."""
+    it = root.iter(etree.Element)
+    el = next(it, None)
+    while el is not None:
+        found = test(el)
+        if not found:
+            el = next(it, None)
+            continue
+        yield el, found
+        stop = _following(el)
+        if stop is None:
+            return
+        for el in it:  # skip the subtree at C speed
+            if el is stop:
+                break
+        else:
+            return
+
+
+def _following(el):
+    """The first element after `el`'s subtree in document order."""
+    while el is not None:
+        nxt = el.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None:
+            return nxt
+        el = el.getparent()
+    return None
+
+
 def drop_hidden(root, trace: Trace, protected: set) -> None:
-    drop_outermost([(el, HIDDEN_RULE, None, "prune") for el in root.iter(etree.Element)
-                    if is_hidden(el) and el not in protected and el.tag not in ("html", "body")], trace)
+    def test(el):
+        return is_hidden(el) and el not in protected and el.tag not in ("html", "body")
+
+    drop_outermost([(el, HIDDEN_RULE, None, "prune") for el, _ in outermost(root, test)], trace)
 
 
 def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
     """Simple selector rules (pack, site and --drop) on the whole tree."""
     if not rules.index.buckets:
         return
-    hits = []
-    for el in root.iter(etree.Element):
+    match = rules.index.match
+
+    def test(el):
         if el.tag in ("html", "body") or el in protected:
-            continue
-        for simple, rule in rules.index.match(el.tag, el.get, el.get("class")):
-            stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
-            hits.append((el, rule, simple.text, stage))
-            break
+            return None
+        return next(iter(match(el.tag, el.get, el.get("class"))), None)
+
+    hits = []
+    for el, (simple, rule) in outermost(root, test):
+        stage = "site-rules" if rule.origin.startswith("site:") else "chrome"
+        hits.append((el, rule, simple.text, stage))
     drop_outermost(hits, trace)
 
 
 def drop_unlikely(root, rules: RuleSet, trace: Trace, protected: set) -> None:
     """Class/id furniture patterns (readability's 'unlikely candidates')."""
-    hits = []
-    for el in root.iter(etree.Element):
+    def test(el):
         if el.tag in NEVER_UNLIKELY or el in protected:
-            continue
+            return None
         names = dom.class_and_id(el)
         if not names:
-            continue
+            return None
         for pattern, unless, rule in rules.class_rules:
             if pattern.search(names) and not (unless and unless.search(names)):
-                hits.append((el, rule, f"[class/id: {names[:60]}]", "chrome"))
-                break
+                return rule, names
+        return None
+
+    hits = [(el, rule, f"[class/id: {names[:60]}]", "chrome") for el, (rule, names) in outermost(root, test)]
     drop_outermost(hits, trace)

@@ -36,6 +36,8 @@ class Simple:
             return ("class", self.classes[0])
         if self.tag:
             return ("tag", self.tag)
+        if self.attrs:
+            return ("attr", self.attrs[0][0])  # checked only on elements that have the attribute
         return ("any", "")
 
     def matches(self, tag: str, get: Callable[[str], Any], classes: set[str]) -> bool:
@@ -104,13 +106,17 @@ class SelectorIndex:
     def __init__(self) -> None:
         self.buckets: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
         self.complex: list[tuple[str, Any, Any]] = []  # (selector, compiled, payload)
+        self.attr_names: list[str] = []  # attribute names with an ("attr", name) bucket
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
         if simple is None:
             self.complex.append((selector, soupsieve.compile(selector), payload))
         else:
-            self.buckets.setdefault(simple.key(), []).append((simple, payload))
+            key = simple.key()
+            self.buckets.setdefault(key, []).append((simple, payload))
+            if key[0] == "attr" and key[1] not in self.attr_names:
+                self.attr_names.append(key[1])
 
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
@@ -128,6 +134,7 @@ class SelectorIndex:
         if el_id:
             keys.append(("id", el_id))
         keys.extend(("class", c) for c in classes)
+        keys.extend(("attr", name) for name in self.attr_names if get(name) is not None)
         buckets = self.buckets
         for key in keys:
             for simple, payload in buckets.get(key, ()):

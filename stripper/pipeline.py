@@ -96,6 +96,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     if root is None:
         return None
     prune.flatten_deep(root, opts.max_depth, trace)
+    root = prune.simplify_huge(root, opts.max_elements, trace)
     article = Article(url=url, title=metadata.title(root))
     site = find_site(root, url, opts)
     rules = ruleset_for(site, (opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))
@@ -111,6 +112,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
         if opts.strip_unlikely:
             prune.drop_unlikely(root, rules, trace, protected)
         region_els = locate.locate(root, opts)
+    region_els = prune.simplify_region(region_els, opts.max_elements, trace)
 
     from lxml import etree
 

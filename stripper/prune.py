@@ -82,6 +82,58 @@ def _flat_text(el) -> str:
     return "".join(out)
 
 
+# Inline elements that only style text: unwrapping them changes no word of the output.
+STYLE_ONLY = ("span", "font", "b", "i", "em", "strong", "u", "s", "small", "big", "mark", "sub", "sup",
+              "abbr", "cite", "code", "kbd", "samp", "var", "tt", "strike", "del", "ins", "nobr", "bdi", "bdo",
+              "q", "dfn", "time", "data", "label")
+UNWRAP_MARK = "stripper-unwrap"
+SIMPLIFY_RULE = _Rule("simplify-huge", "page or region with more than max_elements elements: bare styling "
+                      "unwrapped, region blocks merged into paragraphs, text kept")
+_COUNT = etree.XPath("count(descendant-or-self::*)")
+
+
+def element_count(el) -> int:
+    return int(_COUNT(el))
+
+
+def simplify_huge(root, max_elements: int, trace: Trace):
+    """Before any per-element pass: a tree of more than `max_elements` loses its bare styling
+    elements (span, b, em... without attributes). No rule can match those and no word of the
+    text changes, but a page of a million spans shrinks to a few elements. Returns the root."""
+    if element_count(root) <= max_elements:
+        return root
+    bare = [el for el in root.iter(*STYLE_ONLY) if not len(el.attrib)]
+    if not bare:
+        return root
+    for el in bare:
+        el.tag = UNWRAP_MARK
+    etree.strip_tags(root, UNWRAP_MARK)
+    # strip_tags leaves runs of adjacent text nodes, and reading .text over a run is quadratic
+    # in lxml; a round trip through the serializer (all in C) merges them.
+    root = etree.fromstring(etree.tostring(root, encoding="utf-8"), dom.PARSER)
+    trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
+    return root
+
+
+def simplify_region(region: list, max_elements: int, trace: Trace) -> list:
+    """Keep the BeautifulSoup pass affordable: the blocks of a region of more than `max_elements`
+    (already without bare styling, see simplify_huge) are merged into at most `max_elements`
+    paragraphs. Text is kept; real articles have a few hundred elements and pass untouched."""
+    if sum(element_count(el) for el in region) <= max_elements:
+        return region
+    out = []
+    per_element = max(1, max_elements // len(region))
+    for el in region:
+        lines = [line for line in _flat_text(el).split("\n") if line.strip()]
+        group = -(-len(lines) // per_element)  # ceil: at most per_element paragraphs
+        new = etree.Element(el.tag if el.tag not in ("html", "body") else "div")
+        for i in range(0, len(lines), group):
+            etree.SubElement(new, "p").text = " ".join(lines[i:i + group])
+        out.append(new)
+    trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
+    return out
+
+
 def drop_outermost(hits, trace: Trace) -> None:
     """Remove each hit `(element, rule, selector, stage)` unless an ancestor already went."""
     removed: set = set()

@@ -15,6 +15,7 @@ import argparse
 import codecs
 import gzip
 import io
+import json
 import os
 import random
 import shutil
@@ -188,29 +189,41 @@ def shim(folder: Path) -> Path:
     return script
 
 
-def run(argv: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[int | None, float, float, str, str]:
+# Runs one command with a timeout and reports its peak RSS. It is a separate small process so
+# that the child's peak is not inflated by this generator's memory at fork time.
+MEASURE = r"""
+import json, os, subprocess, sys, time
+timeout, result, argv = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
+start = time.perf_counter()
+with open(result + ".out", "wb") as out, open(result + ".err", "wb") as err:
+    proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    code = None
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            code = os.waitstatus_to_exitcode(status)
+            break
+        if time.perf_counter() - start > timeout:
+            proc.kill()
+            _, _, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.01)
+    proc.returncode = -1
+with open(result, "w") as fh:
+    json.dump({"code": code, "seconds": time.perf_counter() - start, "rss_mb": usage.ru_maxrss / 1024}, fh)
+"""
+
+
+def run(argv: list[str], timeout: float = TIMEOUT) -> tuple[int | None, float, float, str, str]:
     """(exit code or None on timeout, seconds, peak RSS in MB, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
-        code = None
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                code = os.waitstatus_to_exitcode(status)
-                proc.returncode = code
-                break
-            if time.perf_counter() - start > TIMEOUT:
-                proc.kill()
-                _, _, usage = os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                break
-            time.sleep(0.01)
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        return (code, seconds, usage.ru_maxrss / 1024, out.read().decode("utf-8", "replace"),
-                err.read().decode("utf-8", "replace"))
+    with tempfile.TemporaryDirectory() as tmp:
+        result = os.path.join(tmp, "result.json")
+        subprocess.run([sys.executable, "-c", MEASURE, str(timeout), result, *argv], check=True)
+        with open(result, encoding="utf-8") as fh:
+            r = json.load(fh)
+        out = Path(result + ".out").read_bytes().decode("utf-8", "replace")
+        err = Path(result + ".err").read_bytes().decode("utf-8", "replace")
+    return r["code"], r["seconds"], r["rss_mb"], out, err
 
 
 def verdict(case: Case, code, out: str, err: str, rss: float) -> str:

@@ -95,7 +95,7 @@ def binary_kind(data: bytes) -> str | None:
     controls = len(CONTROL.findall(head))
     if head and controls > len(head) * MAX_CONTROL_SHARE:
         if head.startswith(b"MZ"):
-            return "a Windows executable"
+            return "Windows executable"
         return "binary data"
     return None
 
@@ -214,4 +214,7 @@ def read_page(data: bytes | str, *, max_bytes: int, declared: str | None = None)
         kind = binary_kind(data)
         if kind:
             raise NotAPageError(f"not an HTML or text page (looks like {kind})")
-    return decode(data, declared)
+    text = decode(data, declared)
+    if text.isspace() or not text:  # a BOM and nothing else
+        raise InputError("empty input")
+    return text

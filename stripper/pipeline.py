@@ -113,6 +113,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
             prune.drop_unlikely(root, rules, trace, protected)
         region_els = locate.locate(root, opts)
     region_els = prune.simplify_region(region_els, opts.max_elements, trace)
+    prune.wrap_loose_text(region_els)
 
     from lxml import etree
 

@@ -134,6 +134,71 @@ def simplify_region(region: list, max_elements: int, trace: Trace) -> list:
     return out
 
 
+# Where the renderer gives loose text a meaning of its own (list items, preformatted text).
+NO_ANONYMOUS_BLOCKS = frozenset({"ul", "ol", "dl", "li", "dt", "dd", "pre"})
+
+
+def wrap_loose_text(region: list) -> None:
+    """Loose text beside blocks gets a <p> of its own (CSS's anonymous block box), so the
+    cleaning stages judge the same paragraphs the renderer prints, and stripping the
+    output again gives the same output."""
+    from .clean import BLOCKS  # the renderer's notion of a block
+
+    for top in region:
+        elements = list(top.iter(etree.Element))
+        # Block-ish: a block, or an inline element with a block inside (the renderer breaks there too).
+        blockish = set()
+        for el in reversed(elements):
+            if el.tag in BLOCKS or any(kid in blockish for kid in el):
+                blockish.add(el)
+        for el in elements:
+            if el.tag in NO_ANONYMOUS_BLOCKS:
+                continue
+            kids = list(el)
+            if any(kid in blockish for kid in kids):
+                _wrap_runs(el, kids, blockish)
+
+
+def _wrap_runs(el, kids: list, blocks) -> None:
+    items: list = [el.text]
+    for kid in kids:
+        items += [kid, kid.tail]
+        kid.tail = None
+        el.remove(kid)
+    el.text = None
+    run: list = []
+
+    def flush() -> None:
+        if any(not isinstance(i, str) or i.strip() for i in run):
+            p = etree.SubElement(el, "p")
+            for item in run:
+                _append(p, item)
+        else:  # whitespace only: it stays where it was, unwrapped
+            for item in run:
+                _append(el, item)
+        run.clear()
+
+    for item in items:
+        if item is not None and not isinstance(item, str) and item in blocks:
+            flush()
+            el.append(item)
+        elif item is not None and not (isinstance(item, str) and not item):
+            run.append(item)
+    flush()
+
+
+def _append(parent, item) -> None:
+    """Append text or an element at the end of `parent`."""
+    if isinstance(item, str):
+        last = parent[-1] if len(parent) else None
+        if last is None:
+            parent.text = (parent.text or "") + item
+        else:
+            last.tail = (last.tail or "") + item
+    else:
+        parent.append(item)
+
+
 def drop_outermost(hits, trace: Trace) -> None:
     """Remove each hit `(element, rule, selector, stage)` unless an ancestor already went."""
     removed: set = set()

@@ -24,10 +24,12 @@ class Options:
     # Elements nested deeper than this are flattened to lines of text before any other stage:
     # real pages stay far below it, and deeper trees make later passes slow or recursive.
     max_depth: int = 512
-    # A page (or located region) with more elements than this is simplified: bare styling
-    # (span, b, em...) unwrapped, then the region's blocks merged into at most this many
-    # paragraphs before the BeautifulSoup pass. Text is kept; real pages stay far below.
+    # A page with more elements than this loses its bare styling elements (span, b, em...
+    # without attributes; text kept) and gets one attempt, not the retry ladder.
     max_elements: int = 50_000
+    # A located region with more elements than this has its blocks merged into at most this
+    # many paragraphs before the BeautifulSoup pass (text kept). Real articles stay far below.
+    max_region_elements: int = 10_000
 
     # -- locating the article -------------------------------------------
     # A text block shorter than this does not vote for its ancestors.

@@ -112,7 +112,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
         if opts.strip_unlikely:
             prune.drop_unlikely(root, rules, trace, protected)
         region_els = locate.locate(root, opts)
-    region_els = prune.simplify_region(region_els, opts.max_elements, trace)
+    region_els = prune.simplify_region(region_els, opts.max_region_elements, trace)
     prune.wrap_loose_text(region_els)
 
     from lxml import etree
@@ -147,6 +147,8 @@ def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
             best = result
         if len(best[0].text) >= opts.min_article_chars:
             break
+        if prune.SIMPLIFY_RULE.id in result[1].rule_ids() or prune.MERGE_RULE.id in result[1].rule_ids():
+            break  # a page of more than max_elements elements gets one attempt: retries cost seconds
     if best is None:
         return Article(url=opts.url), Trace()
     return best

@@ -87,8 +87,10 @@ STYLE_ONLY = ("span", "font", "b", "i", "em", "strong", "u", "s", "small", "big"
               "abbr", "cite", "code", "kbd", "samp", "var", "tt", "strike", "del", "ins", "nobr", "bdi", "bdo",
               "q", "dfn", "time", "data", "label")
 UNWRAP_MARK = "stripper-unwrap"
-SIMPLIFY_RULE = _Rule("simplify-huge", "page or region with more than max_elements elements: bare styling "
-                      "unwrapped, region blocks merged into paragraphs, text kept")
+SIMPLIFY_RULE = _Rule("simplify-huge", "page with more than max_elements elements: bare styling unwrapped, "
+                      "text kept")
+MERGE_RULE = _Rule("merge-huge-region", "article region with more than max_region_elements elements: blocks "
+                   "merged into at most that many paragraphs, text kept")
 _COUNT = etree.XPath("count(descendant-or-self::*)")
 
 
@@ -102,6 +104,7 @@ def simplify_huge(root, max_elements: int, trace: Trace):
     text changes, but a page of a million spans shrinks to a few elements. Returns the root."""
     if element_count(root) <= max_elements:
         return root
+    trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
     bare = [el for el in root.iter(*STYLE_ONLY) if not len(el.attrib)]
     if not bare:
         return root
@@ -110,15 +113,13 @@ def simplify_huge(root, max_elements: int, trace: Trace):
     etree.strip_tags(root, UNWRAP_MARK)
     # strip_tags leaves runs of adjacent text nodes, and reading .text over a run is quadratic
     # in lxml; a round trip through the serializer (all in C) merges them.
-    root = etree.fromstring(etree.tostring(root, encoding="utf-8"), dom.PARSER)
-    trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
-    return root
+    return etree.fromstring(etree.tostring(root, encoding="utf-8"), dom.PARSER)
 
 
 def simplify_region(region: list, max_elements: int, trace: Trace) -> list:
     """Keep the BeautifulSoup pass affordable: the blocks of a region of more than `max_elements`
-    (already without bare styling, see simplify_huge) are merged into at most `max_elements`
-    paragraphs. Text is kept; real articles have a few hundred elements and pass untouched."""
+    elements are merged into at most `max_elements` paragraphs. Text is kept; real articles
+    have a few hundred elements and pass untouched."""
     if sum(element_count(el) for el in region) <= max_elements:
         return region
     out = []
@@ -130,7 +131,7 @@ def simplify_region(region: list, max_elements: int, trace: Trace) -> list:
         for i in range(0, len(lines), group):
             etree.SubElement(new, "p").text = " ".join(lines[i:i + group])
         out.append(new)
-    trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
+    trace.record("prune", MERGE_RULE.id, MERGE_RULE.reason, "", action="simplify")
     return out
 
 
@@ -275,23 +276,40 @@ def _following(el):
     return None
 
 
-def drop_hidden(root, trace: Trace, protected: set) -> None:
-    def test(el):
-        return is_hidden(el) and el not in protected and el.tag not in ("html", "body")
+# Only elements with one of these attributes can be hidden: libxml2 finds them, Python checks them.
+_MAYBE_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden or @style]")
 
-    drop_outermost([(el, HIDDEN_RULE, None, "prune") for el, _ in outermost(root, test)], trace)
+
+def drop_hidden(root, trace: Trace, protected: set) -> None:
+    hits = [(el, HIDDEN_RULE, None, "prune") for el in _MAYBE_HIDDEN(root)
+            if is_hidden(el) and el not in protected and el.tag not in ("html", "body")]
+    drop_outermost(hits, trace)
 
 
 def drop_by_selectors(root, rules: RuleSet, trace: Trace, protected: set) -> None:
     """Simple selector rules (pack, site and --drop) on the whole tree."""
     if not rules.index.buckets:
         return
-    match = rules.index.match
+    index = rules.index
+    match = index.match
+    # Cheap rejection before the full match: most elements have no tag, id, class or
+    # attribute any rule names, and a page of a million of them should not pay for match().
+    tags = {value for kind, value in index.buckets if kind == "tag"}
+    ids = {value for kind, value in index.buckets if kind == "id"}
+    classes = {value for kind, value in index.buckets if kind == "class"}
+    attrs = list(index.attr_names)
+    any_element = ("any", "") in index.buckets
 
     def test(el):
-        if el.tag in ("html", "body") or el in protected:
+        tag = el.tag
+        if tag in ("html", "body") or el in protected:
             return None
-        return next(iter(match(el.tag, el.get, el.get("class"))), None)
+        get = el.get
+        cls = get("class")
+        if not (any_element or tag in tags or (cls and not classes.isdisjoint(cls.split()))
+                or (ids and get("id") in ids) or any(get(name) is not None for name in attrs)):
+            return None
+        return next(iter(match(tag, get, cls)), None)
 
     hits = []
     for el, (simple, rule) in outermost(root, test):

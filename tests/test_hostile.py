@@ -414,7 +414,11 @@ def test_python_m_stripper_never_hands_over(tmp_path):
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Short in CI; HOSTILE_PROFILE=hostile-long python -m pytest tests/test_hostile.py -k random for a campaign.
+settings.register_profile("hostile-ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("hostile-long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings.get_profile(os.environ.get("HOSTILE_PROFILE", "hostile-ci"))
 TAGS = ("div", "p", "span", "a", "article", "section", "h1", "h2", "table", "td", "script", "b", "br", "nav",
         "aside", "pre", "blockquote", "form")
 CLASSES = ("", "content", "share-bar", "related", "ad", "comments", "article-body", "sidebar", "newsletter")

@@ -12,6 +12,8 @@ PARSER_SETTINGS = dict(huge_tree=True, remove_comments=True, remove_pis=True, no
                        default_doctype=False)
 PARSER = etree.HTMLParser(encoding="utf-8", compact=True, **PARSER_SETTINGS)
 XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# The parser lets C0 controls through in text, but lxml refuses them when text is assigned.
+UNSETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WS = re.compile(r"\s+")
 
 
@@ -44,6 +46,13 @@ def _parse_deep(data: bytes) -> etree._Element | None:
     return etree.fromstring(data, parser)
 
 
+def settable(text: str | None) -> str | None:
+    """`text` as lxml accepts it for .text / .tail (form feeds become spaces, other controls go)."""
+    if text and UNSETTABLE.search(text):
+        return UNSETTABLE.sub(lambda m: " " if m.group() == "\x0c" else "", text)
+    return text
+
+
 def text_of(el: etree._Element) -> str:
     return WS.sub(" ", "".join(el.itertext())).strip()
 
@@ -57,9 +66,9 @@ def drop(el: etree._Element) -> None:
     if tail and tail.strip():
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = settable((prev.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = settable((parent.text or "") + tail)
     parent.remove(el)
 
 

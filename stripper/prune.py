@@ -53,9 +53,9 @@ def flatten_deep(root, max_depth: int, trace: Trace) -> None:
         lines = [line for line in _flat_text(el).split("\n") if line.strip()]
         for child in list(el):
             el.remove(child)
-        el.text = lines[0] if lines else None
+        el.text = dom.settable(lines[0]) if lines else None
         for line in lines[1:]:
-            etree.SubElement(el, "br").tail = line
+            etree.SubElement(el, "br").tail = dom.settable(line)
         trace.record("prune", FLATTEN_RULE.id, FLATTEN_RULE.reason, " ".join(lines), action="flatten")
 
 
@@ -129,7 +129,7 @@ def simplify_region(region: list, max_elements: int, trace: Trace) -> list:
         group = -(-len(lines) // per_element)  # ceil: at most per_element paragraphs
         new = etree.Element(el.tag if el.tag not in ("html", "body") else "div")
         for i in range(0, len(lines), group):
-            etree.SubElement(new, "p").text = " ".join(lines[i:i + group])
+            etree.SubElement(new, "p").text = dom.settable(" ".join(lines[i:i + group]))
         out.append(new)
     trace.record("prune", MERGE_RULE.id, MERGE_RULE.reason, "", action="simplify")
     return out
@@ -193,9 +193,9 @@ def _append(parent, item) -> None:
     if isinstance(item, str):
         last = parent[-1] if len(parent) else None
         if last is None:
-            parent.text = (parent.text or "") + item
+            parent.text = dom.settable((parent.text or "") + item)
         else:
-            last.tail = (last.tail or "") + item
+            last.tail = dom.settable((last.tail or "") + item)
     else:
         parent.append(item)
 

@@ -130,6 +130,14 @@ def test_nul_bytes_are_dropped_not_fatal():
     assert_article(stripper.strip(sprinkle(page(), b"\x00", 1)).text)
 
 
+def test_control_characters_beside_removed_and_wrapped_elements():
+    html = article_html().replace("<article>", "<article><div hidden>x</div>\x01tail\x0cend<p>block</p>\x02loose")
+    text = stripper.strip(html).text
+    assert_article(text)
+    assert "tail end" in text
+    assert "loose" in text
+
+
 def test_lone_surrogates_in_str_input():
     html = article_html().replace("<article>", "<article><p>\ud800 broken \udfff pair</p>")
     article = stripper.strip(html)
@@ -423,7 +431,7 @@ TAGS = ("div", "p", "span", "a", "article", "section", "h1", "h2", "table", "td"
         "aside", "pre", "blockquote", "form")
 CLASSES = ("", "content", "share-bar", "related", "ad", "comments", "article-body", "sidebar", "newsletter")
 WORDS = st.sampled_from(["the", "council", "voted", "café", "naïve", "Zoë", "share", "subscribe", "bridge",
-                         "rénovation", "«", "»", ",", ".", "&amp;", "<", "\u00a0", "\n"])
+                         "rénovation", "«", "»", ",", ".", "&amp;", "<", "\u00a0", "\n", "\x01", "\x0c"])
 text_runs = st.lists(WORDS, max_size=30).map(" ".join)
 
 

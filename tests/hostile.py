@@ -245,32 +245,45 @@ def verdict(case: Case, code, out: str, err: str, rss: float) -> str:
     return f"FAIL: {len(missing)} paragraphs lost" if missing else "ok"
 
 
+def compile_hello(folder: Path) -> None:
+    """hello.o and hello, with debug information, in `folder`."""
+    src = folder / "hello.c"
+    src.write_text('#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n', encoding="utf-8")
+    subprocess.run(["gcc", "-g", "-c", str(src), "-o", str(folder / "hello.o")], check=True)
+    subprocess.run(["gcc", "-g", str(folder / "hello.o"), "-o", str(folder / "hello")], check=True)
+
+
+def strip_both(folder: Path, ours: str, system: str, args: list[str], src: str, out: str | None,
+               env: dict) -> list[tuple[int, bytes]]:
+    """Run `strip ARGS [-o OUT] SRC` through our `strip` and the system one, each on its own copy:
+    [(exit code, resulting bytes)] for ours, then the system's."""
+    results = []
+    for runner, tag in ((ours, "ours"), (system, "system")):
+        copy = folder / f"{tag}-{src}"
+        shutil.copy(folder / src, copy)
+        target = folder / f"{tag}-{out}" if out else copy
+        argv = [runner, *args, *([str(target)] if out else []), str(copy)]
+        code = subprocess.run(argv, env=env, capture_output=True).returncode
+        results.append((code, target.read_bytes()))
+    return results
+
+
 def binutils_rows(folder: Path, strip: Path) -> list[tuple[str, str]]:
     """Binutils calls through our `strip` against the system one: byte-identical or not."""
     system = shutil.which("strip", path="/usr/bin:/bin")
     if not system or not shutil.which("gcc"):
         return [("binutils", "skipped: no gcc or system strip")]
-    src = folder / "hello.c"
-    src.write_text('#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n', encoding="utf-8")
-    subprocess.run(["gcc", "-g", "-c", str(src), "-o", str(folder / "hello.o")], check=True)
-    subprocess.run(["gcc", "-g", str(folder / "hello.o"), "-o", str(folder / "hello")], check=True)
+    compile_hello(folder)
     env = dict(os.environ, PATH=f"{folder}:{os.environ.get('PATH', '')}")
     rows = []
-    for label, args, src_name, out_name in (
+    for label, args, src, out in (
         ("strip a.out", [], "hello", None),
         ("strip -o out in", ["-o"], "hello", "out"),
         ("strip --strip-debug x.o", ["--strip-debug"], "hello.o", None),
         ("strip -g -S x.o", ["-g", "-S"], "hello.o", None),
     ):
-        results = []
-        for runner, tag in ((str(strip), "ours"), (system, "system")):
-            src_copy = folder / f"{tag}-{src_name}"
-            shutil.copy(folder / src_name, src_copy)
-            target = folder / f"{tag}-{out_name}" if out_name else src_copy
-            argv = [runner, *args, *([str(target)] if out_name else []), str(src_copy)]
-            code = subprocess.run(argv, env=env).returncode
-            results.append((code, target.read_bytes()))
-        same = results[0] == results[1] and results[0][1] != (folder / src_name).read_bytes()
+        ours, theirs = strip_both(folder, str(strip), system, args, src, out, env)
+        same = ours == theirs and ours[0] == 0 and ours[1] != (folder / src).read_bytes()
         rows.append((label, "byte-identical" if same else "FAIL: differs"))
     return rows
 

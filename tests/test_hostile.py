@@ -21,8 +21,8 @@ from stripper import binutils, dom, load, prune
 from stripper.cli import main as cli_main
 from stripper.errors import InputError, NotAPageError, StripperError
 from stripper.trace import Trace
-from tests.hostile import PARAS, SECRET, TITLE, article_html, deep, elf_bytes, gzip_bomb, page, png_bytes, \
-    shim, sprinkle, xxe
+from tests.hostile import PARAS, SECRET, TITLE, article_html, compile_hello, deep, elf_bytes, gzip_bomb, page, \
+    png_bytes, shim, sprinkle, strip_both, xxe
 
 MB = 1 << 20
 
@@ -349,10 +349,7 @@ needs_toolchain = pytest.mark.skipif(not (SYSTEM_STRIP and shutil.which("gcc")),
 
 @pytest.fixture
 def toolchain(tmp_path):
-    src = tmp_path / "hello.c"
-    src.write_text('#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n', encoding="utf-8")
-    subprocess.run(["gcc", "-g", "-c", str(src), "-o", str(tmp_path / "hello.o")], check=True)
-    subprocess.run(["gcc", "-g", str(tmp_path / "hello.o"), "-o", str(tmp_path / "hello")], check=True)
+    compile_hello(tmp_path)
     bindir = tmp_path / "bin"
     bindir.mkdir()
     script = shim(bindir)
@@ -370,17 +367,10 @@ def toolchain(tmp_path):
 ])
 def test_binutils_call_through_our_strip_is_byte_identical(toolchain, args, src, out):
     folder, script, env = toolchain
-    results = []
-    for runner, tag in ((str(script), "ours"), (SYSTEM_STRIP, "system")):
-        copy = folder / f"{tag}-{src}"
-        shutil.copy(folder / src, copy)
-        target = folder / f"{tag}-{out}" if out else copy
-        argv = [runner, *args, *([str(target)] if out else []), str(copy)]
-        proc = subprocess.run(argv, env=env, capture_output=True)
-        assert proc.returncode == 0, proc.stderr
-        results.append(target.read_bytes())
-    assert results[0] == results[1]
-    assert results[0] != (folder / src).read_bytes()  # something was stripped
+    ours, theirs = strip_both(folder, str(script), SYSTEM_STRIP, args, src, out, env)
+    assert ours[0] == 0
+    assert ours == theirs
+    assert ours[1] != (folder / src).read_bytes()  # something was stripped
 
 
 @needs_toolchain

@@ -6,12 +6,12 @@
 """
 from __future__ import annotations
 
-from .errors import InputError, RulesError, StripperError
+from .errors import InputError, NotAPageError, RulesError, StripperError
 from .model import Article, Paywall
 from .options import Options
 
 __version__ = "0.1.0"
-__all__ = ["strip", "Article", "Paywall", "Options", "StripperError", "InputError", "RulesError", "__version__"]
+__all__ = ["strip", "Article", "Paywall", "Options", "StripperError", "InputError", "NotAPageError", "RulesError", "__version__"]
 
 
 def strip(page: str | bytes, *, url: str | None = None, options: Options | None = None, **settings) -> Article:

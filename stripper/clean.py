@@ -37,6 +37,9 @@ TITLE_SEARCH_BLOCKS = 8
 PROSE_LINE_CHARS = 80
 
 
+BLOCK_NAMES = sorted(BLOCKS)  # for find(): a list, not a set
+
+
 @dataclass
 class Removal:
     node: Tag

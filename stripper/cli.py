@@ -1,19 +1,24 @@
 """The `strip` command: a thin layer over `stripper.strip`.
 
 Output goes to stdout (or -o FILE); messages go to stderr. Exit codes:
-0 ok, 1 an input could not be read, 2 usage, 3 no article text found.
+0 ok, 1 an input could not be read, 2 usage, 3 no article text found,
+4 internal error (a bug: the message names it; never a traceback).
 """
 from __future__ import annotations
 
+import os
+import re
 import sys
+import tempfile
 
 import click
 
 from . import __version__
-from .errors import StripperError
+from .errors import InputError, StripperError
 from .options import Options
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE, EXIT_INTERNAL = 0, 1, 2, 3, 5
+SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)i?b?\s*$", re.I)
 
 EPILOG = """\b
 Examples:
@@ -26,11 +31,43 @@ Examples:
 """
 
 
-def read_input(name: str) -> bytes:
+class ByteSize(click.ParamType):
+    """A size in bytes: 1000000, 500k, 64M, 1G."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        m = SIZE.match(str(value))
+        if not m or int(m.group(1)) == 0:
+            self.fail(f"{value!r} is not a size like 500k, 64M or 1G", param, ctx)
+        return int(m.group(1)) * 1024 ** " kmg".index(m.group(2).lower() or " ")
+
+
+def read_input(name: str, limit: int) -> bytes:
+    """At most `limit` bytes: an endless stdin or a huge file is refused, not swallowed."""
     if name == "-":
-        return sys.stdin.buffer.read()
-    with open(name, "rb") as fh:
-        return fh.read()
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(name, "rb") as fh:
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"input is larger than the --max-bytes limit ({limit} bytes)")
+    return data
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: a failure never leaves half a file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".strip-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def render(article, opts: Options) -> str:
@@ -76,12 +113,14 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
 @click.option("--no-builtin-rules", is_flag=True, help="Use only --rules/--drop, not the built-in packs and profiles.")
 @click.option("--explain", is_flag=True, help="List every removed block on stderr: rule, reason, preview.")
 @click.option("--list-rules", is_flag=True, help="Print the built-in packs and site profiles, then exit.")
+@click.option("--max-bytes", type=ByteSize(), default=Options.max_bytes, metavar="SIZE",
+              help="Refuse inputs larger than this (after gunzip), e.g. 500k, 1G. Default 64M.")
 @click.option("--input-format", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True,
               help="What the input is: HTML, or a page already scraped to text. auto tells them apart.")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
 def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, rule_files: tuple[str, ...],
          drop: tuple[str, ...], keep: tuple[str, ...], no_builtin_rules: bool, explain: bool,
-         list_rules: bool, input_format: str) -> None:
+         list_rules: bool, max_bytes: int, input_format: str) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
 
     INPUTS are HTML or text files (.gz is read transparently) or - for stdin; with none, stdin is read.
@@ -98,13 +137,13 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
             raise click.UsageError("no input: give a file, or pipe a page into strip")
         inputs = ("-",)
     opts = Options(url=url, include_title=not no_title, rule_files=rule_files, drop=drop, keep=keep,
-                   use_builtin_rules=not no_builtin_rules, input_format=input_format)
+                   use_builtin_rules=not no_builtin_rules, max_bytes=max_bytes, input_format=input_format)
     results: list[tuple[str, str]] = []
     status = EXIT_OK
     for name in inputs:
         label = "standard input" if name == "-" else name
         try:
-            article = strip(read_input(name), options=opts)
+            article = strip(read_input(name, opts.max_bytes), options=opts)
         except OSError as exc:
             click.echo(f"strip: {label}: {exc.strerror or exc}", err=True)
             status = EXIT_INPUT
@@ -112,6 +151,11 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         except StripperError as exc:
             click.echo(f"strip: {label}: {exc}", err=True)
             status = max(status, exc.exit_code) if exc.exit_code != EXIT_USAGE else EXIT_USAGE
+            continue
+        except Exception as exc:  # a bug: say so in one line, never with a traceback
+            click.echo(f"strip: {label}: internal error, please report: {type(exc).__name__}: {exc}"[:500],
+                       err=True)
+            status = EXIT_INTERNAL
             continue
         if explain:
             for line in explain_lines(article.removed):
@@ -124,10 +168,15 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         (f"==> {label} <==\n" if len(inputs) > 1 else "") + body + ("\n" if len(inputs) > 1 and i < len(results) - 1 else "")
         for i, (label, body) in enumerate(results)
     )
-    if output and output != "-":
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    try:
+        if output and output != "-":
+            write_atomically(output, text)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:  # `strip page.html | head -1`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        click.echo(f"strip: {output or 'standard output'}: {exc.strerror or exc}", err=True)
+        status = EXIT_INPUT
     sys.exit(status)

@@ -5,27 +5,52 @@ import re
 
 from lxml import etree
 
-# huge_tree: without it libxml2 silently drops text nested deeper than 256 elements.
-# no_network: entities and DTDs are never fetched.
-PARSER = etree.HTMLParser(
-    encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True,
-    no_network=True, default_doctype=False, compact=True,
-)
+# huge_tree: without it libxml2 silently drops text nested deeper than 256 elements (and
+# everything after it). no_network: entities and DTDs are never fetched; the HTML parser
+# never resolves external entities either (tests/test_hostile.py checks both).
+PARSER_SETTINGS = dict(huge_tree=True, remove_comments=True, remove_pis=True, no_network=True,
+                       default_doctype=False)
+PARSER = etree.HTMLParser(encoding="utf-8", compact=True, **PARSER_SETTINGS)
 XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# The parser lets C0 controls through in text, but lxml refuses them when text is assigned.
+UNSETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WS = re.compile(r"\s+")
 
 
 def parse(text: str) -> etree._Element | None:
     """Parse page text into an lxml tree; None when there is nothing to parse."""
     text = XML_PROLOGUE.sub("", text, count=1).replace("\x00", "")
-    if not text.strip():
+    if not text or text.isspace():
         return None
     data = text.encode("utf-8", "replace")  # lone surrogates become '?', never an exception
     try:
         root = etree.fromstring(data, PARSER)
+        if _too_deep(PARSER.error_log):
+            root = _parse_deep(data)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     return root
+
+
+def _too_deep(log) -> bool:
+    """libxml2 stops building the tree past 2048 levels even with huge_tree, losing the rest."""
+    return any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in log.filter_from_fatals())
+
+
+def _parse_deep(data: bytes) -> etree._Element | None:
+    """Parse through a TreeBuilder target, which has no depth limit; slower, so only when needed.
+
+    The pipeline flattens what lies too deep right after (prune.flatten_deep).
+    """
+    parser = etree.HTMLParser(encoding="utf-8", target=etree.TreeBuilder(), **PARSER_SETTINGS)
+    return etree.fromstring(data, parser)
+
+
+def settable(text: str | None) -> str | None:
+    """`text` as lxml accepts it for .text / .tail (form feeds become spaces, other controls go)."""
+    if text and UNSETTABLE.search(text):
+        return UNSETTABLE.sub(lambda m: " " if m.group() == "\x0c" else "", text)
+    return text
 
 
 def text_of(el: etree._Element) -> str:
@@ -57,9 +82,9 @@ def drop(el: etree._Element) -> None:
     if tail and tail.strip():
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = settable((prev.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = settable((parent.text or "") + tail)
     parent.remove(el)
 
 

@@ -13,6 +13,12 @@ class InputError(StripperError):
     exit_code = 1
 
 
+class NotAPageError(InputError):
+    """The input is a PDF, an image, an executable...: not a page at all (exit 1)."""
+
+    exit_code = 1
+
+
 class RulesError(StripperError):
     """A rules file is broken (exit 2, like a usage error)."""
 

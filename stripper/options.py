@@ -21,6 +21,15 @@ class Options:
     keep: tuple[str, ...] = ()  # CSS selectors that are never removed
     use_builtin_rules: bool = True
     max_bytes: int = 64 * 1024 * 1024  # refuse inputs (after gunzip) larger than this
+    # Elements nested deeper than this are flattened to lines of text before any other stage:
+    # real pages stay far below it, and deeper trees make later passes slow or recursive.
+    max_depth: int = 512
+    # A page with more elements than this loses its bare styling elements (span, b, em...
+    # without attributes; text kept) and gets one attempt, not the retry ladder.
+    max_elements: int = 50_000
+    # A located region with more elements than this has its blocks merged into at most this
+    # many paragraphs before the BeautifulSoup pass (text kept). Real articles stay far below.
+    max_region_elements: int = 10_000
     # input_format auto: a page whose first 4 KB hold fewer tags per KB than this is plain text.
     min_html_tags_per_kb: float = 3.0
 

@@ -47,6 +47,8 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     root = dom.parse(text)
     if root is None:
         return None
+    prune.flatten_deep(root, opts.max_depth, trace)
+    root = prune.simplify_huge(root, opts.max_elements, trace)
     # What the page says about itself, read before anything is removed.
     article = Article(url=url, title=metadata.title(root))
     host, sites = find_sites(root, url, opts.use_builtin_rules)
@@ -65,6 +67,8 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
         conditional.clean(region_els, stats, opts, trace)
     else:
         region_els = [el for el in region_els if _attached(el, root)]
+    region_els = prune.simplify_region(region_els, opts.max_region_elements, trace)
+    prune.wrap_loose_text(region_els)
 
     # Fine pass in BeautifulSoup on the region only.
     html = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in region_els)
@@ -100,7 +104,8 @@ def not_an_article(region, text_out: str, opts: Options) -> bool:
     size = len(text_out)
     if not size:
         return False
-    linked = sum(len(clean.text(a)) for a in region.find_all("a"))
+    # A link holding paragraphs is an unclosed <a> swallowing the page, not a link.
+    linked = sum(len(clean.text(a)) for a in region.find_all("a") if a.find(clean.BLOCK_NAMES) is None)
     return linked > size * opts.max_article_link_density
 
 
@@ -121,6 +126,8 @@ def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
             best = result
         if len(best[0].text) >= opts.min_article_chars:
             break
+        if prune.SIMPLIFY_RULE.id in result[1].rule_ids() or prune.MERGE_RULE.id in result[1].rule_ids():
+            break  # a page of more than max_elements elements gets one attempt: retries cost seconds
     if best is None:
         return Article(url=opts.url), Trace()
     return best

@@ -6,10 +6,12 @@ later BeautifulSoup pass only sees a small region.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
 from . import dom
+from .locate import INLINE
 from .rules.ruleset import RuleSet
 from .trace import Trace
 
@@ -41,7 +43,170 @@ class _Rule:
 
 
 NON_CONTENT_RULE = _Rule("non-content", "scripts, styles, forms, media and other elements without article text")
+FLATTEN_RULE = _Rule("flatten-deep", "nested deeper than max_depth: flattened to lines of text, text kept")
 HIDDEN_RULE = _Rule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
+
+
+@lru_cache(maxsize=8)
+def _deep_xpath(depth: int) -> etree.XPath:
+    # Elements at exactly `depth` that have children: evaluated in C, linear in the tree.
+    return etree.XPath("/*" * depth + "[*]")
+
+
+def flatten_deep(root, max_depth: int, trace: Trace) -> None:
+    """Replace what lies below `max_depth` by its text, one line per block, so no text is lost.
+
+    Later passes (BeautifulSoup, scoring, cleaning) then never meet absurd depths.
+    """
+    for el in _deep_xpath(max_depth)(root):
+        lines = [line for line in _flat_text(el).split("\n") if line.strip()]
+        for child in list(el):
+            el.remove(child)
+        el.text = dom.settable(lines[0]) if lines else None
+        for line in lines[1:]:
+            etree.SubElement(el, "br").tail = dom.settable(line)
+        trace.record("prune", FLATTEN_RULE.id, FLATTEN_RULE.reason, " ".join(lines), action="flatten")
+
+
+def _flat_text(el) -> str:
+    """Text under `el` in document order, a newline at each block; no scripts, no hidden parts."""
+    out = [el.text or ""]
+    stack = [(child, False) for child in reversed(el)]
+    while stack:  # iterative: the subtree can be 100,000 levels deep
+        node, leaving = stack.pop()
+        tag = node.tag
+        if leaving:
+            if tag not in INLINE:
+                out.append("\n")
+            out.append(node.tail or "")
+            continue
+        if not isinstance(tag, str) or tag in NON_CONTENT or is_hidden(node):
+            out.append(node.tail or "")
+            continue
+        if tag not in INLINE or tag == "br":
+            out.append("\n")
+        out.append(node.text or "")
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return "".join(out)
+
+
+# Inline elements that only style text: unwrapping them changes no word of the output.
+STYLE_ONLY = ("span", "font", "b", "i", "em", "strong", "u", "s", "small", "big", "mark", "sub", "sup",
+              "abbr", "cite", "code", "kbd", "samp", "var", "tt", "strike", "del", "ins", "nobr", "bdi", "bdo",
+              "q", "dfn", "time", "data", "label")
+UNWRAP_MARK = "stripper-unwrap"
+SIMPLIFY_RULE = _Rule("simplify-huge", "page with more than max_elements elements: bare styling unwrapped, "
+                      "text kept")
+MERGE_RULE = _Rule("merge-huge-region", "article region with more than max_region_elements elements: blocks "
+                   "merged into at most that many paragraphs, text kept")
+_COUNT = etree.XPath("count(descendant-or-self::*)")
+
+
+def element_count(el) -> int:
+    return int(_COUNT(el))
+
+
+def simplify_huge(root, max_elements: int, trace: Trace):
+    """Before any per-element pass: a tree of more than `max_elements` loses its bare styling
+    elements (span, b, em... without attributes). No rule can match those and no word of the
+    text changes, but a page of a million spans shrinks to a few elements. Returns the root."""
+    if element_count(root) <= max_elements:
+        return root
+    trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
+    bare = [el for el in root.iter(*STYLE_ONLY) if not len(el.attrib)]
+    if not bare:
+        return root
+    for el in bare:
+        el.tag = UNWRAP_MARK
+    etree.strip_tags(root, UNWRAP_MARK)
+    # strip_tags leaves runs of adjacent text nodes, and reading .text over a run is quadratic
+    # in lxml; a round trip through the serializer (all in C) merges them.
+    return etree.fromstring(etree.tostring(root, encoding="utf-8"), dom.PARSER)
+
+
+def simplify_region(region: list, max_elements: int, trace: Trace) -> list:
+    """Keep the BeautifulSoup pass affordable: the blocks of a region of more than `max_elements`
+    elements are merged into at most `max_elements` paragraphs. Text is kept; real articles
+    have a few hundred elements and pass untouched."""
+    if sum(element_count(el) for el in region) <= max_elements:
+        return region
+    out = []
+    per_element = max(1, max_elements // len(region))
+    for el in region:
+        lines = [line for line in _flat_text(el).split("\n") if line.strip()]
+        group = -(-len(lines) // per_element)  # ceil: at most per_element paragraphs
+        new = etree.Element(el.tag if el.tag not in ("html", "body") else "div")
+        for i in range(0, len(lines), group):
+            etree.SubElement(new, "p").text = dom.settable(" ".join(lines[i:i + group]))
+        out.append(new)
+    trace.record("prune", MERGE_RULE.id, MERGE_RULE.reason, "", action="simplify")
+    return out
+
+
+# Where the renderer gives loose text a meaning of its own (list items, preformatted text).
+NO_ANONYMOUS_BLOCKS = frozenset({"ul", "ol", "dl", "li", "dt", "dd", "pre"})
+
+
+def wrap_loose_text(region: list) -> None:
+    """Loose text beside blocks gets a <p> of its own (CSS's anonymous block box), so the
+    cleaning stages judge the same paragraphs the renderer prints, and stripping the
+    output again gives the same output."""
+    from .clean import BLOCKS  # the renderer's notion of a block
+
+    for top in region:
+        elements = list(top.iter(etree.Element))
+        # Block-ish: a block, or an inline element with a block inside (the renderer breaks there too).
+        blockish = set()
+        for el in reversed(elements):
+            if el.tag in BLOCKS or any(kid in blockish for kid in el):
+                blockish.add(el)
+        for el in elements:
+            if el.tag in NO_ANONYMOUS_BLOCKS:
+                continue
+            kids = list(el)
+            if any(kid in blockish for kid in kids):
+                _wrap_runs(el, kids, blockish)
+
+
+def _wrap_runs(el, kids: list, blocks) -> None:
+    items: list = [el.text]
+    for kid in kids:
+        items += [kid, kid.tail]
+        kid.tail = None
+        el.remove(kid)
+    el.text = None
+    run: list = []
+
+    def flush() -> None:
+        if any(not isinstance(i, str) or i.strip() for i in run):
+            p = etree.SubElement(el, "p")
+            for item in run:
+                _append(p, item)
+        else:  # whitespace only: it stays where it was, unwrapped
+            for item in run:
+                _append(el, item)
+        run.clear()
+
+    for item in items:
+        if item is not None and not isinstance(item, str) and item in blocks:
+            flush()
+            el.append(item)
+        elif item is not None and not (isinstance(item, str) and not item):
+            run.append(item)
+    flush()
+
+
+def _append(parent, item) -> None:
+    """Append text or an element at the end of `parent`."""
+    if isinstance(item, str):
+        last = parent[-1] if len(parent) else None
+        if last is None:
+            parent.text = dom.settable((parent.text or "") + item)
+        else:
+            last.tail = dom.settable((last.tail or "") + item)
+    else:
+        parent.append(item)
 
 
 def protected_elements(root, rules: RuleSet) -> set:

@@ -212,9 +212,11 @@ def test_aggregator_found_by_its_logo_line():
 
 
 def test_empty_and_tiny_text():
-    assert strip_text("").text == ""
-    assert strip_text("\n \n").text == ""
+    for empty in ("", "\n \n"):
+        with pytest.raises(stripper.InputError):
+            strip_text(empty)
     assert strip_text("Just one short line").text == "Just one short line"
+    assert strip_text("A headline\n\nAnd one short line.").text == "And one short line."
 
 
 # -- the seed page (third party: read from the shared folder, never copied) ----------------------

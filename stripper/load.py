@@ -237,7 +237,7 @@ def sniff_format(text: str, *, min_tags_per_kb: float, sample_chars: int = SNIFF
     them) stays text.
     """
     head = text[:sample_chars]
-    stripped = head.lstrip()
+    stripped = head.lstrip().lstrip("\ufeff").lstrip()  # a BOM decoded into the text is not content
     if not stripped:
         return "html"
     if stripped.startswith(("<!", "<?")) or (stripped.startswith("<") and TAG.match(stripped)):

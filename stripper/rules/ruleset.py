@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import re._constants  # noqa: F401  (used by first_chars)
+import re._parser  # noqa: F401
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -16,6 +18,57 @@ TOKEN = re.compile(r"\w+")
 # a shorter one ("Share", "Newsletter") only removes a block made of nothing but such words.
 STRONG_TOKENS = 3
 SENTENCE_END = re.compile(r"\W*?(?:[.?!:|]|$)")
+
+
+def first_chars(pattern: str) -> set[str] | None:
+    """The lower-case characters a regex can start with, or None when it could start with any."""
+    try:
+        parsed = re._parser.parse(pattern, re.I)
+    except re.error:
+        return None
+    return _first(list(parsed.data), 0)
+
+
+DIGITS = set("0123456789")
+
+
+def _first(items: list, i: int) -> set[str] | None:
+    consts = re._constants
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    if op is consts.AT:
+        return _first(items, i + 1)
+    if op is consts.LITERAL:
+        return {chr(av).lower()}
+    if op is consts.IN:
+        out: set[str] = set()
+        for kind, arg in av:
+            if kind is consts.LITERAL:
+                out.add(chr(arg).lower())
+            elif kind is consts.CATEGORY and arg is consts.CATEGORY_DIGIT:
+                out |= DIGITS
+            else:
+                return None
+        return out
+    if op is consts.BRANCH:
+        out = set()
+        for branch in av[1]:
+            chars = _first(list(branch.data), 0)
+            if chars is None:
+                return None
+            out |= chars
+        return out
+    if op is consts.SUBPATTERN:
+        return _first(list(av[-1].data), 0)
+    if op in (consts.MAX_REPEAT, consts.MIN_REPEAT):
+        low, _, sub = av
+        head = _first(list(sub.data), 0)
+        if low > 0 or head is None:
+            return head
+        rest = _first(items, i + 1)
+        return None if rest is None else head | rest
+    return None
 
 
 def fold(text: str) -> str:
@@ -57,7 +110,8 @@ class RuleSet:
     # (regex, anchored, rule): a rule's patterns that start with ^ are tried at the start of a
     # block only (one attempt, not one per character); the others are searched everywhere.
     pattern_rules: list[tuple[re.Pattern, bool, Rule]] = field(default_factory=list)
-    anchored_regex: re.Pattern | None = None
+    anchored_regex: re.Pattern | None = None  # anchored patterns whose first character is unknown
+    anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
     anchored_rules: list[Rule] = field(default_factory=list)
 
     @classmethod
@@ -85,11 +139,28 @@ class RuleSet:
             entries.sort(key=lambda e: -len(e[0]))
         # All anchored patterns in one regex, tried once at the start of a block: the
         # named group that matched says whose pattern it was.
-        anchored = [(regex, rule) for regex, is_anchored, rule in rs.pattern_rules if is_anchored]
+        # Bucketed by the characters a pattern can start with, so a block only tries the
+        # patterns that could match its first character (plus those that could start anyhow).
+        anchored = [(p.removeprefix("(?i)"), rule) for rule in rs.rules for p in rule.patterns
+                    if p.removeprefix("(?i)").startswith("^")]
         if anchored:
             rs.anchored_rules = [rule for _, rule in anchored]
-            rs.anchored_regex = re.compile("|".join(f"(?P<a{i}>{regex.pattern})" for i, (regex, _) in
-                                                    enumerate(anchored)), re.I)
+            by_char: dict[str, list[int]] = {}
+            anywhere: list[int] = []
+            for i, (pattern, _) in enumerate(anchored):
+                chars = first_chars(pattern)
+                if chars is None:
+                    anywhere.append(i)
+                for c in chars or ():
+                    by_char.setdefault(c, []).append(i)
+
+            def combine(indexes: list[int]) -> re.Pattern | None:
+                if not indexes:
+                    return None
+                return re.compile("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in sorted(indexes)), re.I)
+
+            rs.anchored_regex = combine(anywhere)
+            rs.anchored_by_char = {c: combine(ix + anywhere) for c, ix in by_char.items()}
             rs.pattern_rules = [entry for entry in rs.pattern_rules if not entry[1]]
         for sel in rs.keep:
             rs.keep_index.add(sel, None)
@@ -132,7 +203,8 @@ class RuleSet:
             else:
                 i += 1
         found = []  # (rule, match)
-        first = self.anchored_regex.match(folded) if self.anchored_regex is not None else None
+        starter = self.anchored_by_char.get(folded[:1], self.anchored_regex)
+        first = starter.match(folded) if starter is not None else None
         if first is not None:
             found.append((self.anchored_rules[int(first.lastgroup[1:])], first))
         for regex, _, rule in self.pattern_rules:

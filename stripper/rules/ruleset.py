@@ -32,6 +32,22 @@ def first_chars(pattern: str) -> set[str] | None:
 DIGITS = set("0123456789")
 
 
+def required_literal(pattern: str) -> str | None:
+    """The longest run of fixed characters every match must contain (lower-cased), if 4 or more."""
+    try:
+        items = list(re._parser.parse(pattern, re.I).data)
+    except re.error:
+        return None
+    best, run = "", ""
+    for op, av in items:
+        if op is re._constants.LITERAL:
+            run += chr(av).lower()
+        else:
+            best, run = max(best, run, key=len), ""
+    best = max(best, run, key=len)
+    return best if len(best) >= 4 else None
+
+
 def _first(items: list, i: int) -> set[str] | None:
     consts = re._constants
     if i >= len(items):
@@ -113,6 +129,7 @@ class RuleSet:
     anchored_regex: re.Pattern | None = None  # anchored patterns whose first character is unknown
     anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
     anchored_rules: list[Rule] = field(default_factory=list)
+    needle_patterns: list[tuple[str, re.Pattern, Rule]] = field(default_factory=list)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
@@ -147,9 +164,12 @@ class RuleSet:
             rs.anchored_rules = [rule for _, rule in anchored]
             by_char: dict[str, list[int]] = {}
             anywhere: list[int] = []
-            for i, (pattern, _) in enumerate(anchored):
+            for i, (pattern, rule) in enumerate(anchored):
                 chars = first_chars(pattern)
-                if chars is None:
+                needle = required_literal(pattern) if chars is None else None
+                if needle:  # tried only on blocks that contain its fixed words
+                    rs.needle_patterns.append((needle, re.compile(pattern, re.I), rule))
+                elif chars is None:
                     anywhere.append(i)
                 for c in chars or ():
                     by_char.setdefault(c, []).append(i)
@@ -207,6 +227,11 @@ class RuleSet:
         first = starter.match(folded) if starter is not None else None
         if first is not None:
             found.append((self.anchored_rules[int(first.lastgroup[1:])], first))
+        for needle, regex, rule in self.needle_patterns:
+            if needle in folded:
+                m = regex.match(folded)
+                if m is not None:
+                    found.append((rule, m))
         for regex, _, rule in self.pattern_rules:
             found.extend((rule, m) for m in regex.finditer(folded))
         for rule, m in found:

@@ -1,7 +1,8 @@
 """The `strip` command: a thin layer over `stripper.strip`.
 
 Output goes to stdout (or -o FILE); messages go to stderr. Exit codes:
-0 ok, 1 an input could not be read, 2 usage, 3 no article text found.
+0 ok, 1 an input could not be read, 2 usage, 3 no article text found,
+4 a page is paywalled (only with --fail-on-paywall).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from . import __version__
 from .errors import StripperError
 from .options import Options
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE, EXIT_PAYWALL = 0, 1, 2, 3, 4
 
 EPILOG = """\b
 Examples:
@@ -23,6 +24,8 @@ Examples:
   strip page.html -o article.txt     write to a file
   strip --rules my.txt page.html     add your own rules (TOML or ##filters)
   strip --explain page.html          show what was removed and why (stderr)
+  strip --format json page.html      headline, author, site, date, paywall and text as JSON
+  strip --format markdown --links page.html
 """
 
 
@@ -34,12 +37,21 @@ def read_input(name: str) -> bytes:
 
 
 def render(article, opts: Options) -> str:
-    parts = []
-    if opts.include_title and article.title:
-        parts.append(article.title)
-    if article.text:
-        parts.append(article.text)
-    return "\n\n".join(parts) + "\n" if parts else ""
+    from .output import render as render_output
+
+    return render_output(article, opts)
+
+
+def join_outputs(results: list[tuple[str, str]], fmt: str, several: bool) -> str:
+    """Several inputs: a JSON array, JSON Lines one after another, else each under a ==> name <== header."""
+    if not several:
+        return "".join(body for _, body in results)
+    if fmt == "json":
+        return "[\n" + ",\n".join(body.rstrip("\n") for _, body in results) + "\n]\n"
+    if fmt == "jsonl":
+        return "".join(body for _, body in results)
+    return "".join(f"==> {label} <==\n" + body + ("\n" if i < len(results) - 1 else "")
+                   for i, (label, body) in enumerate(results))
 
 
 def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[str, ...]) -> None:
@@ -69,6 +81,13 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
               help="Write the result to this file instead of stdout.")
 @click.option("--url", help="The page's address: picks site rules and fills metadata.")
 @click.option("--no-title", is_flag=True, help="Print the body only, without the headline.")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "json", "jsonl"]),
+              default="text", show_default=True,
+              help="text; markdown; html (minimal and safe); json (one object, an array for several "
+                   "inputs) or jsonl (one object a line): metadata, paywall verdict and text.")
+@click.option("--links", is_flag=True, help="markdown: keep links.")
+@click.option("--images", is_flag=True, help="markdown: keep images.")
+@click.option("--fail-on-paywall", is_flag=True, help="Exit 4 when a page is paywalled (output is still written).")
 @click.option("--rules", "rule_files", multiple=True, metavar="FILE",
               help="Extra rules: a TOML pack or a uBlock/AdGuard cosmetic filter list (repeatable).")
 @click.option("--drop", multiple=True, metavar="CSS", help="Also remove elements matching this selector (repeatable).")
@@ -77,7 +96,8 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
 @click.option("--explain", is_flag=True, help="List every removed block on stderr: rule, reason, preview.")
 @click.option("--list-rules", is_flag=True, help="Print the built-in packs and site profiles, then exit.")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
-def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, rule_files: tuple[str, ...],
+def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, output_format: str,
+         links: bool, images: bool, fail_on_paywall: bool, rule_files: tuple[str, ...],
          drop: tuple[str, ...], keep: tuple[str, ...], no_builtin_rules: bool, explain: bool,
          list_rules: bool) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
@@ -96,7 +116,7 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
             raise click.UsageError("no input: give a file, or pipe a page into strip")
         inputs = ("-",)
     opts = Options(url=url, include_title=not no_title, rule_files=rule_files, drop=drop, keep=keep,
-                   use_builtin_rules=not no_builtin_rules)
+                   use_builtin_rules=not no_builtin_rules, output_format=output_format, links=links, images=images)
     results: list[tuple[str, str]] = []
     status = EXIT_OK
     for name in inputs:
@@ -114,14 +134,14 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         if explain:
             for line in explain_lines(article.removed):
                 click.echo(f"strip: {label}: {line}", err=True)
+        if fail_on_paywall and article.paywall.detected:
+            click.echo(f"strip: {label}: paywalled ({', '.join(article.paywall.signals)})", err=True)
+            status = status or EXIT_PAYWALL
         if not article.text:
             click.echo(f"strip: {label}: no article text found", err=True)
             status = status or EXIT_NO_ARTICLE
         results.append((label, render(article, opts)))
-    text = "".join(
-        (f"==> {label} <==\n" if len(inputs) > 1 else "") + body + ("\n" if len(inputs) > 1 and i < len(results) - 1 else "")
-        for i, (label, body) in enumerate(results)
-    )
+    text = join_outputs(results, output_format, len(inputs) > 1)
     if output and output != "-":
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)

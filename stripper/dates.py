@@ -55,6 +55,9 @@ def iso_date(raw: str | None) -> str | None:
     text = " ".join(str(raw).split())
     if not text or len(text) > 100:
         return None
+    if EPOCH.match(text):  # seconds (or milliseconds) since 1970
+        value = datetime.fromtimestamp(int(text[:10]), tz=timezone.utc)
+        return value.isoformat() if _valid(value) else None
     m = ISO.match(text)
     if m:
         y, mo, d, hh, mm, ss, zone = m.groups()
@@ -69,10 +72,6 @@ def iso_date(raw: str | None) -> str | None:
             return datetime.fromisoformat(stamp).isoformat()
         except ValueError:
             return day
-    if EPOCH.match(text):
-        seconds = int(text[:10])
-        value = datetime.fromtimestamp(seconds, tz=timezone.utc)
-        return value.isoformat() if _valid(value) else None
     if "," in text[:5] or re.search(r"\d{1,2}:\d{2}(:\d{2})?\s+(GMT|UT|UTC|[+-]\d{4})$", text):
         try:
             value = parsedate_to_datetime(text)  # RFC 2822: "Wed, 14 May 2025 09:12:00 GMT"

@@ -71,23 +71,30 @@ def _text_under(root, selectors: list[str]) -> int:
 def judge(found: Declared, events, rules, walls_seen: set[str], text_chars: int, opts) -> Paywall:
     """The verdict from declared signals and the trace of what was removed.
 
-    A paywall rule counts when its removal was a cut (the readable part ends
-    there), when it comes from a site profile (markup specific to the site),
-    or when what it removed reads as a wall prompt of at least
-    `opts.min_wall_prompt_chars` characters.
+    A paywall rule counts when it comes from a site profile (markup specific
+    to the site), when what it removed reads as a wall prompt of at least
+    `opts.min_wall_prompt_chars` characters, or when it marked a cut that
+    removed what followed (the readable part ends there): a lone "Subscribe
+    now" closing a free article is neither.
     """
     paywall_rules = {r.id: r for r in rules.rules if r.paywall}
     hits: set[str] = set()
     cut = False
+    markers: set[str] = set()  # rules whose cut marker has been seen: later cut events are what followed it
     for e in events:
         rule = paywall_rules.get(e.rule_id)
         if rule is None or e.action == "revert":
             continue
-        if e.action == "cut":
+        site_rule = rule.origin.startswith("site:")
+        if e.action == "cut" and rule.id in markers:
+            wall = e.chars > 0  # the marker was followed by content, and the cut took it
+        else:
+            wall = site_rule or is_prompt(e.preview, rules, opts)
+            if e.action == "cut":
+                markers.add(rule.id)
+        if wall:
             hits.add(rule.id)
-            cut = True
-        elif rule.origin.startswith("site:") or is_prompt(e.preview, rules, opts):
-            hits.add(rule.id)
+            cut = cut or e.action == "cut"
     hits.update(rid for rid in walls_seen if rid in paywall_rules and paywall_rules[rid].origin.startswith("site:"))
     signals = found.signals + [f"rule:{rid}" for rid in sorted(hits)]
     if not signals:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import clean, conditional, dom, load, locate, metadata, paywall, prune, render
+from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html
 from .model import Article
 from .options import Options
 from .rules import Site
@@ -85,6 +85,11 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
         trace.record("render", "no-article", "what is left is navigation or a fragment, not an article", text_out)
         text_out = ""
     article.text = text_out
+    if text_out:  # other formats only when asked for: each costs a walk of the article
+        if opts.output_format == "markdown":
+            article.markdown = markdown.render(region, links=opts.links, images=opts.images, base=url)
+        elif opts.output_format == "html":
+            article.html = safe_html.render(region, base=url)
     article.paywall = paywall.judge(declared, trace.events, rules, walls_seen | {r.id for r in walls},
                                     len(text_out), opts)
     article.removed = [e.to_dict() for e in trace.events]

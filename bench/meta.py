@@ -2,14 +2,17 @@
 
 Scores page metadata (title, author, site name, publication date) against each
 case's truth, for stripper and trafilatura (`trafilatura.extract_metadata`),
-and reports how many pages stripper flags as paywalled.
+and reports how many pages stripper flags as paywalled ("by rules": flagged on
+removed wall prompts or markup alone, with no paywall declared by the page).
 
 A corpus is a folder of CASE.html + CASE.json. Truth is read from the JSON:
 title `title`; author `byline`, `author` or `meta.author`; site `siteName`;
 date `publish_date` or `meta.date`. Only cases whose truth has a value count
 for that field. Values are compared after folding case, accents aside,
 punctuation and whitespace, and dropping a leading "By"/"Par"/"Von"/"Por"
-from authors; dates compare their YYYY-MM-DD part.
+from authors; dates compare their YYYY-MM-DD part. Column "title~" also accepts
+the truth without its last or first separator-delimited part: the truth often
+keeps a site name ("How to Build a Terrarium | eHow") that stripper removes.
 
 Standalone: it needs only stripper (from the current directory) and, for the
 peer column, trafilatura if installed.
@@ -26,6 +29,10 @@ import unicodedata
 from pathlib import Path
 
 FIELDS = ("title", "author", "site", "date")
+# Columns: each field, plus "title~" where a site name the truth keeps after (or before) a
+# separator is set aside ("How to Build a Terrarium | eHow" = "How to Build a Terrarium").
+COLUMNS = ("title", "title~", "author", "site", "date")
+SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|»|/|\\)\s+|\s*_(?=[^_]*$)|\s+(?=\[[^\]]+\]$)")
 BY = re.compile(r"^(?:written by|story by|by|par|von|por|door|di)\s+", re.I)
 NON_WORD = re.compile(r"[\W_]+")
 
@@ -46,6 +53,16 @@ def fold(value, field: str) -> str:
     return value
 
 
+def title_variants(title: str) -> set[str]:
+    """The title, and the title without its last or its first separator-delimited part."""
+    out = {fold(title, "title")}
+    cuts = list(SEPARATOR.finditer(title))
+    if cuts:
+        out.add(fold(title[: cuts[-1].start()], "title"))
+        out.add(fold(title[cuts[0].end():], "title"))
+    return out
+
+
 def truth(case: dict) -> dict[str, str | None]:
     meta = case.get("meta") or {}
     return {
@@ -56,14 +73,16 @@ def truth(case: dict) -> dict[str, str | None]:
     }
 
 
-def run_stripper(html: str, url: str | None) -> tuple[dict, bool]:
+def run_stripper(html: str, url: str | None) -> tuple[dict, list[str] | None]:
+    """Metadata, and the paywall signals when the page is flagged ([] when it is not)."""
     import stripper
 
     a = stripper.strip(html, url=url)
-    return {"title": a.title, "author": a.author, "site": a.site, "date": a.published}, a.paywall.detected
+    signals = a.paywall.signals if a.paywall.detected else []
+    return {"title": a.title, "author": a.author, "site": a.site, "date": a.published}, signals
 
 
-def run_trafilatura(html: str, url: str | None) -> tuple[dict, bool | None]:
+def run_trafilatura(html: str, url: str | None) -> tuple[dict, None]:
     import trafilatura
 
     doc = trafilatura.extract_metadata(html, default_url=url)
@@ -93,9 +112,9 @@ def cases(folder: Path):
 
 def score(folder: Path, tool: str, misses: str | None) -> dict:
     run = TOOLS[tool]
-    hits = {f: 0 for f in FIELDS}
-    totals = {f: 0 for f in FIELDS}
-    flagged = pages = errors = 0
+    hits = {f: 0 for f in COLUMNS}
+    totals = {f: 0 for f in COLUMNS}
+    flagged = by_rules = pages = errors = 0
     seconds = 0.0
     for case, html in cases(folder):
         want = truth(case)
@@ -103,36 +122,43 @@ def score(folder: Path, tool: str, misses: str | None) -> dict:
         try:
             got, paywalled = run(html, case.get("url"))
         except Exception as exc:  # a failing page scores nothing, and is counted
-            got, paywalled = {}, None
+            got, paywalled = {}, []
             errors += 1
             print(f"  {tool} {case.get('id')}: {type(exc).__name__}: {exc}", file=sys.stderr)
         seconds += time.perf_counter() - start
         pages += 1
-        flagged += bool(paywalled)
-        for f in FIELDS:
-            if not want[f]:
+        if paywalled is not None:
+            flagged += bool(paywalled)
+            by_rules += bool(paywalled) and all(s.startswith("rule:") for s in paywalled)
+        for f in COLUMNS:
+            key = f.rstrip("~")
+            if not want[key]:
                 continue
             totals[f] += 1
-            ok = fold(got.get(f), f) == fold(want[f], f)
+            if f == "title~":
+                ok = fold(got.get(key), key) in title_variants(want[key])
+            else:
+                ok = fold(got.get(key), key) == fold(want[key], key)
             hits[f] += ok
             if not ok and misses == f:
-                print(f"  {tool} {case.get('id')}: want {want[f]!r} got {got.get(f)!r}")
-    return {"hits": hits, "totals": totals, "pages": pages, "flagged": flagged, "errors": errors,
-            "ms": 1000 * seconds / max(pages, 1), "paywall": tool == "stripper"}
+                print(f"  {tool} {case.get('id')}: want {want[key]!r} got {got.get(key)!r}")
+    return {"hits": hits, "totals": totals, "pages": pages, "flagged": flagged, "by_rules": by_rules,
+            "errors": errors, "ms": 1000 * seconds / max(pages, 1), "paywall": tool == "stripper"}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.meta", description=__doc__.split("\n\n")[1])
     ap.add_argument("corpora", nargs="+", type=Path)
     ap.add_argument("--tools", default="stripper,trafilatura")
-    ap.add_argument("--misses", choices=FIELDS, help="print each page where this field is wrong")
+    ap.add_argument("--misses", choices=COLUMNS, help="print each page where this field is wrong")
     args = ap.parse_args(argv)
     logging.disable(logging.WARNING)
     tools = [t for t in args.tools.split(",") if t]
     for t in tools:
         if t not in TOOLS:
             ap.error(f"unknown tool {t!r} (choose from {', '.join(TOOLS)})")
-    header = f"{'corpus':<14} {'tool':<12} " + " ".join(f"{f:>14}" for f in FIELDS) + f" {'paywalled':>14} {'ms/page':>8}"
+    header = (f"{'corpus':<14} {'tool':<12} " + " ".join(f"{f:>14}" for f in COLUMNS)
+              + f" {'paywalled':>14} {'by rules':>8} {'ms/page':>8}")
     print(header)
     for folder in args.corpora:
         for tool in tools:
@@ -141,11 +167,13 @@ def main(argv=None) -> int:
                 continue
             r = score(folder, tool, args.misses)
             cells = []
-            for f in FIELDS:
+            for f in COLUMNS:
                 n = r["totals"][f]
                 cells.append(f"{100 * r['hits'][f] / n:5.1f}% {r['hits'][f]:>3}/{n:<3}" if n else f"{'-':>14}")
             flag = f"{100 * r['flagged'] / r['pages']:5.1f}% {r['flagged']:>3}/{r['pages']:<3}" if r["paywall"] else "n/a"
-            print(f"{folder.name:<14} {tool:<12} " + " ".join(f"{c:>14}" for c in cells) + f" {flag:>14} {r['ms']:8.1f}")
+            rules = f"{r['by_rules']:>8}" if r["paywall"] else f"{'n/a':>8}"
+            print(f"{folder.name:<14} {tool:<12} " + " ".join(f"{c:>14}" for c in cells)
+                  + f" {flag:>14} {rules} {r['ms']:8.1f}")
             if r["errors"]:
                 print(f"{'':<14} {'':<12} {r['errors']} pages raised")
     return 0

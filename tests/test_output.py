@@ -155,20 +155,8 @@ def test_to_dict_has_the_documented_keys():
 
 # -- the command line -------------------------------------------------------------------------------
 
-@pytest.fixture(params=["stdin", "file"])
-def run(request, tmp_path):
-    def invoke(html: str, *args: str):
-        runner = CliRunner()
-        if request.param == "stdin":
-            return runner.invoke(main, list(args), input=html.encode())
-        path = tmp_path / "page.html"
-        path.write_text(html, encoding="utf-8")
-        return runner.invoke(main, [*args, str(path)])
-    return invoke
-
-
-def test_cli_json(run):
-    result = run(PAGE, "--format", "json")
+def test_cli_json(strip_cli):
+    result = strip_cli(PAGE, "--format", "json")
     assert result.exit_code == 0
     record = json.loads(result.stdout)
     assert errors(record, SCHEMA) == []
@@ -177,36 +165,36 @@ def test_cli_json(run):
     assert record["text"].startswith(PARA)
 
 
-def test_cli_jsonl_is_one_line(run):
-    out = run(PAGE, "--format", "jsonl").stdout
+def test_cli_jsonl_is_one_line(strip_cli):
+    out = strip_cli(PAGE, "--format", "jsonl").stdout
     assert out.count("\n") == 1
     assert json.loads(out)["word_count"] > 40
 
 
-def test_cli_markdown(run):
-    out = run(PAGE, "--format", "markdown").stdout
+def test_cli_markdown(strip_cli):
+    out = strip_cli(PAGE, "--format", "markdown").stdout
     assert out.startswith("# Bridge approved\n\n" + PARA + " *Really* so.")
     assert "## What next\n\n- Design\n- Build" in out
     assert "> " + PARA in out
     assert "](" not in out
 
 
-def test_cli_markdown_links_and_images(run):
-    out = run(PAGE, "--format", "markdown", "--links", "--images", "--url", "https://daily.example/news/1").stdout
+def test_cli_markdown_links_and_images(strip_cli):
+    out = strip_cli(PAGE, "--format", "markdown", "--links", "--images", "--url", "https://daily.example/news/1").stdout
     assert "[so](https://x.org/vote)" in out
     assert "![The bridge](https://daily.example/bridge.jpg)" in out
 
 
-def test_cli_html(run):
-    out = run(PAGE, "--format", "html", "--no-title").stdout
+def test_cli_html(strip_cli):
+    out = strip_cli(PAGE, "--format", "html", "--no-title").stdout
     assert out.startswith("<article>\n")
     assert "<h1>" not in out
     assert "<ul>\n<li>Design</li>" in out or "<ul><li>Design</li>" in out
     assert out.endswith("</article>\n")
 
 
-def test_cli_text_is_unchanged(run):
-    out = run(PAGE).stdout
+def test_cli_text_is_unchanged(strip_cli):
+    out = strip_cli(PAGE).stdout
     assert out.startswith(f"Bridge approved\n\n{PARA} Really so.")
 
 

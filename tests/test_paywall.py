@@ -4,10 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 import stripper
-from stripper.cli import main
 
 PARA = ("The council voted on Tuesday, after a long debate, to approve the new river bridge, "
         "ending a decade of delays, arguments and false starts. ")
@@ -116,28 +114,16 @@ def test_site_wall_marker_counts():
 WALLED = page(ld({"@type": "NewsArticle", "isAccessibleForFree": False}))
 
 
-@pytest.fixture(params=["stdin", "file"])
-def run(request, tmp_path):
-    def invoke(html: str, *args: str):
-        runner = CliRunner()
-        if request.param == "stdin":
-            return runner.invoke(main, list(args), input=html.encode())
-        path = tmp_path / "page.html"
-        path.write_text(html, encoding="utf-8")
-        return runner.invoke(main, [*args, str(path)])
-    return invoke
-
-
-def test_fail_on_paywall_exits_4_and_still_prints(run):
-    result = run(WALLED, "--fail-on-paywall")
+def test_fail_on_paywall_exits_4_and_still_prints(strip_cli):
+    result = strip_cli(WALLED, "--fail-on-paywall")
     assert result.exit_code == 4
     assert "paywalled" in result.stderr
     assert PARA.strip() in result.stdout
 
 
-def test_paywalled_page_exits_0_without_the_flag(run):
-    assert run(WALLED).exit_code == 0
+def test_paywalled_page_exits_0_without_the_flag(strip_cli):
+    assert strip_cli(WALLED).exit_code == 0
 
 
-def test_free_page_exits_0_with_the_flag(run):
-    assert run(page(), "--fail-on-paywall").exit_code == 0
+def test_free_page_exits_0_with_the_flag(strip_cli):
+    assert strip_cli(page(), "--fail-on-paywall").exit_code == 0

@@ -24,6 +24,13 @@ MAX_NODES = 500
 def parse(text: str) -> Any:
     """The block's JSON value, or None. Tolerates comments, control characters,
     trailing commas and several objects written one after another."""
+    try:
+        return _parse(text)
+    except RecursionError:  # json recurses once per nesting level; a hostile page nests deeper
+        return None
+
+
+def _parse(text: str) -> Any:
     text = COMMENTS.sub("", text.strip()).strip()
     if not text:
         return None

@@ -257,3 +257,9 @@ def test_url_date():
     assert url_date("https://x.com/2025/05/14/story") == "2025-05-14"
     assert url_date("https://x.com/story-20250514.html") is None
     assert url_date("https://x.com/p/2025-05-14-story") == "2025-05-14"
+
+
+def test_jsonld_nested_deeper_than_the_recursion_limit_is_skipped():
+    deep = '<script type="application/ld+json">' + "[" * 100000 + "]" * 100000 + "</script>"
+    head = '<meta name="author" content="Ann Lee">' + deep
+    assert meta_of(page(head))["author"] == "Ann Lee"

@@ -263,3 +263,14 @@ def test_jsonld_nested_deeper_than_the_recursion_limit_is_skipped():
     deep = '<script type="application/ld+json">' + "[" * 100000 + "]" * 100000 + "</script>"
     head = '<meta name="author" content="Ann Lee">' + deep
     assert meta_of(page(head))["author"] == "Ann Lee"
+
+
+def test_profile_metadata_selectors_are_validated():
+    from stripper.errors import RulesError
+    from stripper.rules import parse_pack
+
+    ok = '[site]\nid = "agg"\nkind = "aggregator"\npublisher_selector = [".source a"]\nauthor_selector = ".byline"\n'
+    _, site, _ = parse_pack(ok, "agg.toml", "site:agg")
+    assert (site.publisher_selector, site.author_selector) == ((".source a",), (".byline",))
+    with pytest.raises(RulesError, match="simple compounds"):
+        parse_pack(ok.replace(".source a", ".source > a"), "agg.toml", "site:agg")

@@ -61,7 +61,13 @@ NOT_NAME = re.compile(
     r"|comments?\b.*|\(?\d+\)?|follow|share|view (?:all|profile).*|more from .*|see all .*|contact .*)$", re.I)
 BY_PREFIX = re.compile(
     r"^(?:(?:written|story|words|text|reporting|posted|published|an article|a column|photos?|edited)\s+by"
-    r"|by|von|par|por|door|di|de|da|av|af|przez|tekst|texto|text)\b\s*:?\s*", re.I)
+    r"|(?:veröffentlicht|eingestellt|geschrieben|verfasst|erstellt)\s+von|(?:publié|écrit|rédigé)\s+par"
+    r"|(?:escrito|publicado)\s+por|(?:scritto|pubblicato)\s+da"
+    r"|by|von|par|por|door|av|af|przez|tekst|texto|text|(?-i:di|de|da))\b\s*:?\s*", re.I)  # "De Vries" is a name
+# A word a byline puts after the name, before the date it lost: "Jane Doe am", "Jane Doe le".
+TRAILING_WORD = re.compile(r"\s+(?:am|um|on|at|le|el|il|op|den|the)$", re.I)
+# A "name" that is a web address: the site, not an author ("example.de").
+DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 # Where one byline names several people.
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s|\se\s|\sen\s|\soch\s|\sog\s)\s*", re.I)
 NAME_TRIM = " \t-–—:|,;"
@@ -69,7 +75,8 @@ PARENS = re.compile(r"\([^)]*\)")
 EMPTY_PARENS = re.compile(r"\(\s*\)|\(\s*$")
 # Words in a byline-ish string that show it is not a name (a headline, a prompt, a role).
 NOT_NAME_WORDS = re.compile(r"[:!?]|\b(?:sign in|sign up|log in|subscribe|newsletter|editor|reporter|correspondent"
-                            r"|contributor|staff writer|read more|click|cookie)\b", re.I)
+                            r"|contributor|staff writer|read more|click|cookie|reply|powered|wordpress|theme"
+                            r"|unterstützt)\b", re.I)
 PART_SPLIT = re.compile(r"\s+[|·•—–]\s+|\s*[|·•]\s*|\n")
 EMAIL_OR_URL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.I)
@@ -248,7 +255,8 @@ def clean_names(raw: Iterable[str], site: str | None = None, *, visible: bool = 
 
 
 def _strip_name(text: str) -> str:
-    return BY_PREFIX.sub("", text.strip(NAME_TRIM)).strip(NAME_TRIM + ".")
+    name = BY_PREFIX.sub("", text.strip(NAME_TRIM)).strip(NAME_TRIM + ".")
+    return TRAILING_WORD.sub("", name)
 
 
 def _split_people(part: str) -> list[str]:
@@ -267,7 +275,7 @@ def _split_people(part: str) -> list[str]:
 def _looks_like_name(name: str, visible: bool) -> bool:
     if not name or NOT_NAME.match(name) or len(PARENS.sub("", name).split()) > MAX_NAME_WORDS:
         return False
-    if not re.search(r"[^\W\d_]", name) or NOT_NAME_WORDS.search(name):
+    if not re.search(r"[^\W\d_]", name) or NOT_NAME_WORDS.search(name) or DOMAIN.match(name):
         return False
     # Printed bylines: "by changesets" in a table head is no name; names have capitals.
     return not (visible and name == name.lower() and name != name.upper())

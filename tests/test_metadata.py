@@ -274,3 +274,15 @@ def test_profile_metadata_selectors_are_validated():
     assert (site.publisher_selector, site.author_selector) == ((".source a",), (".byline",))
     with pytest.raises(RulesError, match="simple compounds"):
         parse_pack(ok.replace(".source a", ".source > a"), "agg.toml", "site:agg")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("De Vries", ["De Vries"]),
+    ("di Giulia Benedetti", ["Giulia Benedetti"]),
+    ("Veröffentlicht von Chris Jung", ["Chris Jung"]),
+    ("Kab Niang le", ["Kab Niang"]),
+    ("jungefreiheit.de", []),
+    ("Powered by WordPress", []),
+])
+def test_clean_names_edges(raw, expected):
+    assert metadata.clean_names([raw]) == expected

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import stripper
-from stripper import dom, jsonld, metadata
+from stripper import bylines, dom, jsonld, metadata
 from stripper.dates import iso_date, url_date
 from stripper.rules import builtin_packs
 
@@ -229,7 +229,7 @@ def test_strip_fills_the_article():
     ("Updated 3 hours ago", None, []),
 ])
 def test_clean_names(raw, site, expected):
-    assert metadata.clean_names([raw], site) == expected
+    assert bylines.clean_names([raw], site) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -285,4 +285,4 @@ def test_profile_metadata_selectors_are_validated():
     ("Powered by WordPress", []),
 ])
 def test_clean_names_edges(raw, expected):
-    assert metadata.clean_names([raw]) == expected
+    assert bylines.clean_names([raw]) == expected

@@ -39,9 +39,9 @@ NAME_TRIM = " \t-–—:|,;"
 PARENS = re.compile(r"\([^)]*\)")
 EMPTY_PARENS = re.compile(r"\(\s*\)|\(\s*$")
 # Words in a byline-ish string that show it is not a name (a headline, a prompt, a role).
-NOT_NAME_WORDS = re.compile(r"[:!?]|\b(?:sign in|sign up|log in|subscribe|newsletter|editor|reporter|correspondent"
+NOT_NAME_WORDS = re.compile(r"[:!?\"<>=]|\b(?:sign in|sign up|log in|subscribe|newsletter|editor|reporter|correspondent"
                             r"|contributor|staff writer|read more|click|cookie|reply|powered|wordpress|theme"
-                            r"|unterstützt)\b", re.I)
+                            r"|unterstützt|terms of|privacy)\b", re.I)
 PART_SPLIT = re.compile(r"\s+[|·•—–]\s+|\s*[|·•]\s*|\n")
 EMAIL_OR_URL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 # A byline longer than this is a bio or a sentence, not names.

@@ -93,7 +93,7 @@ def gather(root) -> Head:
                 head.doc_title = dom.text_of(el) or None
         elif tag == "time":
             head.times.append((el.get("datetime"), el.get("pubdate") is not None))
-        if el.get("itemprop") and tag != "meta" or (tag == "meta" and el.get("itemprop")):
+        if el.get("itemprop"):
             for prop in el.get("itemprop").split():
                 head.items.setdefault(prop.lower(), []).append(el)
     if blocks:
@@ -283,6 +283,49 @@ def dom_date(root) -> str | None:
     return None
 
 
+def site_name(root, head: Head, nodes: list[dict], sites: tuple) -> str | None:
+    """The publisher: a profile's publisher selector, JSON-LD publisher, <meta> names, microdata,
+    the JSON-LD WebSite; never the aggregator that served the page."""
+    own = aggregator_words(sites)
+
+    def usable(value: str | None) -> str | None:
+        if not value or value.startswith(("http://", "https://")):
+            return None
+        if own and (own & set(_key(value).split()) or _key(value).replace(" ", "") in own):
+            return None  # an aggregator's pages name the aggregator as their site
+        return value
+
+    for s in sites:
+        site = usable(profile_text(root, s.publisher_selector))
+        if site:
+            return site
+    site = usable(publisher_of(head, nodes))
+    for name in SITE_META:
+        site = site or usable(head.first_meta((name,)))
+    site = site or usable(next(iter(_microdata_names(head.items.get("publisher", []))), None))
+    return site or usable(next((jsonld.text(n.get("name")) for n in head.nodes
+                                if jsonld.types_of(n) & {"website", "newsmediaorganization"}), None))
+
+
+def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None) -> list[str]:
+    """JSON-LD author, <meta> names, a profile's author selector, microdata, printed bylines."""
+    for node in nodes:
+        names = clean_names(jsonld.names(node.get("author") or node.get("creator"), head.ids))
+        if names:
+            return names
+    for name in AUTHOR_META:
+        values = [v for v in head.meta.get(name, ()) if not v.startswith(("http://", "https://", "@"))]
+        names = clean_names(values)
+        if names:
+            return names
+    for s in sites:
+        names = clean_names([profile_text(root, s.author_selector) or ""], site) if s.author_selector else []
+        if names:
+            return names
+    names = clean_names(_microdata_names(head.items.get("author", []) + head.items.get("creator", [])))
+    return names or dom_bylines(root, site)
+
+
 def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[str, str | None]:
     """title, author, site, published, language and description of the page.
 
@@ -290,49 +333,13 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[st
     where the page names the original publisher and author.
     """
     nodes = head.article_nodes()
-    own = aggregator_words(sites)
-
-    def not_aggregator(value: str | None) -> str | None:
-        """An aggregator's pages name the aggregator as their site; the publisher is wanted."""
-        if not value or (own and (own & set(_key(value).split()) or _key(value).replace(" ", "") in own)):
-            return None
-        return value
-
-    site = None
-    for s in sites:
-        site = site or profile_text(root, s.publisher_selector)
-    site = not_aggregator(site) or not_aggregator(publisher_of(head, nodes))
-    for name in SITE_META:
-        site = site or not_aggregator(head.first_meta((name,)))
-    if site is None:
-        site = not_aggregator(next(iter(_microdata_names(head.items.get("publisher", []))), None))
-    if site is None:
-        site = not_aggregator(next((jsonld.text(n.get("name")) for n in head.nodes
-                                    if jsonld.types_of(n) & {"website", "newsmediaorganization"}), None))
-
-    author_names: list[str] = []
-    for node in nodes:
-        if not author_names:
-            author_names = clean_names(jsonld.names(node.get("author") or node.get("creator"), head.ids))
-    for name in AUTHOR_META:
-        if author_names:
-            break
-        values = [v for v in head.meta.get(name, ()) if not v.startswith(("http://", "https://", "@"))]
-        author_names = clean_names(values)
-    for s in sites:
-        if not author_names and s.author_selector:
-            author_names = clean_names([profile_text(root, s.author_selector) or ""], site)
-    if not author_names:
-        author_names = clean_names(_microdata_names(head.items.get("author", []) + head.items.get("creator", [])))
-    if not author_names:
-        author_names = dom_bylines(root, site)
-
+    site = site_name(root, head, nodes, sites)
     own_names = [s.name for s in sites if s.kind == "aggregator"]
     description = head.first_meta(DESCRIPTION_META) or next(
         (jsonld.text(n.get("description")) for n in nodes if n.get("description")), None)
     return {
         "title": title(root, head, [site, *own_names] if site else own_names),
-        "author": _joined(author_names),
+        "author": _joined(authors(root, head, nodes, sites, site)),
         "site": site,
         "published": published(root, head, nodes, url),
         "language": language(head),

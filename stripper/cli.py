@@ -2,7 +2,8 @@
 
 Output goes to stdout (or -o FILE); messages go to stderr. Exit codes:
 0 ok, 1 an input could not be read, 2 usage, 3 no article text found,
-4 internal error (a bug: the message names it; never a traceback).
+4 a page is paywalled (only with --fail-on-paywall), 5 internal error (a bug: the
+message names it; never a traceback).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from . import __version__
 from .errors import InputError, StripperError
 from .options import Options
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE, EXIT_INTERNAL = 0, 1, 2, 3, 5
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE, EXIT_PAYWALL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)i?b?\s*$", re.I)
 
 EPILOG = """\b
@@ -28,6 +29,8 @@ Examples:
   strip page.html -o article.txt     write to a file
   strip --rules my.txt page.html     add your own rules (TOML or ##filters)
   strip --explain page.html          show what was removed and why (stderr)
+  strip --format json page.html      headline, author, site, date, paywall and text as JSON
+  strip --format markdown --links page.html
 """
 
 
@@ -71,12 +74,21 @@ def write_atomically(path: str, text: str) -> None:
 
 
 def render(article, opts: Options) -> str:
-    parts = []
-    if opts.include_title and article.title:
-        parts.append(article.title)
-    if article.text:
-        parts.append(article.text)
-    return "\n\n".join(parts) + "\n" if parts else ""
+    from .output import render as render_output
+
+    return render_output(article, opts)
+
+
+def join_outputs(results: list[tuple[str, str]], fmt: str, several: bool) -> str:
+    """Several inputs: a JSON array, JSON Lines one after another, else each under a ==> name <== header."""
+    if not several:
+        return "".join(body for _, body in results)
+    if fmt == "json":
+        return "[\n" + ",\n".join(body.rstrip("\n") for _, body in results) + "\n]\n"
+    if fmt == "jsonl":
+        return "".join(body for _, body in results)
+    return "".join(f"==> {label} <==\n" + body + ("\n" if i < len(results) - 1 else "")
+                   for i, (label, body) in enumerate(results))
 
 
 def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[str, ...]) -> None:
@@ -106,6 +118,13 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
               help="Write the result to this file instead of stdout.")
 @click.option("--url", help="The page's address: picks site rules and fills metadata.")
 @click.option("--no-title", is_flag=True, help="Print the body only, without the headline.")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html", "json", "jsonl"]),
+              default="text", show_default=True,
+              help="text; markdown; html (minimal and safe); json (one object, an array for several "
+                   "inputs) or jsonl (one object a line): metadata, paywall verdict and text.")
+@click.option("--links", is_flag=True, help="markdown: keep links.")
+@click.option("--images", is_flag=True, help="markdown: keep images.")
+@click.option("--fail-on-paywall", is_flag=True, help="Exit 4 when a page is paywalled (output is still written).")
 @click.option("--rules", "rule_files", multiple=True, metavar="FILE",
               help="Extra rules: a TOML pack or a uBlock/AdGuard cosmetic filter list (repeatable).")
 @click.option("--drop", multiple=True, metavar="CSS", help="Also remove elements matching this selector (repeatable).")
@@ -118,7 +137,8 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
 @click.option("--input-format", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True,
               help="What the input is: HTML, or a page already scraped to text. auto tells them apart.")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
-def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, rule_files: tuple[str, ...],
+def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, output_format: str,
+         links: bool, images: bool, fail_on_paywall: bool, rule_files: tuple[str, ...],
          drop: tuple[str, ...], keep: tuple[str, ...], no_builtin_rules: bool, explain: bool,
          list_rules: bool, max_bytes: int, input_format: str) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
@@ -137,7 +157,8 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
             raise click.UsageError("no input: give a file, or pipe a page into strip")
         inputs = ("-",)
     opts = Options(url=url, include_title=not no_title, rule_files=rule_files, drop=drop, keep=keep,
-                   use_builtin_rules=not no_builtin_rules, max_bytes=max_bytes, input_format=input_format)
+                   use_builtin_rules=not no_builtin_rules, max_bytes=max_bytes, input_format=input_format,
+                   output_format=output_format, links=links, images=images)
     results: list[tuple[str, str]] = []
     status = EXIT_OK
     for name in inputs:
@@ -160,14 +181,14 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         if explain:
             for line in explain_lines(article.removed):
                 click.echo(f"strip: {label}: {line}", err=True)
+        if fail_on_paywall and article.paywall.detected:
+            click.echo(f"strip: {label}: paywalled ({', '.join(article.paywall.signals)})", err=True)
+            status = status or EXIT_PAYWALL
         if not article.text:
             click.echo(f"strip: {label}: no article text found", err=True)
             status = status or EXIT_NO_ARTICLE
         results.append((label, render(article, opts)))
-    text = "".join(
-        (f"==> {label} <==\n" if len(inputs) > 1 else "") + body + ("\n" if len(inputs) > 1 and i < len(results) - 1 else "")
-        for i, (label, body) in enumerate(results)
-    )
+    text = join_outputs(results, output_format, len(inputs) > 1)
     try:
         if output and output != "-":
             write_atomically(output, text)

@@ -56,6 +56,9 @@ class Options:
     max_link_line_chars: int = 60
     # ...or when the block opens with a whole chrome sentence that is at least this share of it.
     min_lead_share: float = 0.15
+    # Removed paywall markup counts as a wall only when it holds a wall prompt at least this
+    # long: a sentence ("Subscribe to continue reading"), not a button ("Subscribe now").
+    min_wall_prompt_chars: int = 25
     # A stage that would remove more than this share of the article text is reverted.
     safety_valve_share: float = 0.6
 

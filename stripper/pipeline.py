@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import clean, conditional, dom, load, locate, metadata, paywall, prune, render, text as textinput
+from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html
+from . import text as textinput
 from .model import Article
 from .options import Options
 from .rules import Site
@@ -50,11 +51,12 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     prune.flatten_deep(root, opts.max_depth, trace)
     root = prune.simplify_huge(root, opts.max_elements, trace)
     # What the page says about itself, read before anything is removed.
-    article = Article(url=url, title=metadata.title(root))
     host, sites = find_sites(root, url, opts.use_builtin_rules)
+    head = metadata.gather(root)
+    article = Article(url=url, **metadata.read(root, head, sites, url))
     rules = ruleset_for(sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
     article.aggregator = next((s.id for s in sites if s.kind == "aggregator"), None)
-    declared = paywall.declared(root)
+    declared = paywall.declared(head, root)
 
     # Coarse pass in lxml: what can never be article text, then the article region.
     prune.drop_non_content(root, trace)
@@ -83,18 +85,18 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(clean.confirm_cut(phrase_cut, trace, opts), region, "wall", trace, opts, valve_share=0.9)
 
-    removed_ids = {e.rule_id for e in trace.events if e.action != "revert"}
-    walled = walls_seen | {r.id for r in walls} | (removed_ids & rules.paywall_ids)
-    if walled or declared:
-        article.paywall.detected = True
-        article.paywall.signals.extend(declared + [f"rule:{rid}" for rid in sorted(walled)])
-        article.paywall.truncated = any(e.action == "cut" for e in trace.events)
-
     text_out = render.to_text(region)
     if not_an_article(region, text_out, opts):
         trace.record("render", "no-article", "what is left is navigation or a fragment, not an article", text_out)
         text_out = ""
     article.text = text_out
+    if text_out:  # other formats only when asked for: each costs a walk of the article
+        if opts.output_format == "markdown":
+            article.markdown = markdown.render(region, links=opts.links, images=opts.images, base=url)
+        elif opts.output_format == "html":
+            article.html = safe_html.render(region, base=url)
+    article.paywall = paywall.judge(declared, trace.events, rules, walls_seen | {r.id for r in walls},
+                                    len(text_out), opts)
     article.removed = [e.to_dict() for e in trace.events]
     return article, trace
 

@@ -23,7 +23,8 @@ RULE_KEYS = {"id", "reason", "selectors", "phrases", "patterns", "class_pattern"
              "cut", "paywall", "max_chars", "domains", "container"}
 PACK_KEYS = {"pack", "site", "rule"}
 PACK_META_KEYS = {"name", "description"}
-SITE_KEYS = {"id", "name", "kind", "domains", "fingerprints", "fingerprint_text", "content", "description"}
+SITE_KEYS = {"id", "name", "kind", "domains", "fingerprints", "fingerprint_text", "content", "description",
+             "publisher_selector", "author_selector"}
 SITE_KINDS = ("aggregator", "publisher", "platform")
 
 
@@ -69,6 +70,10 @@ class Site:
     content: tuple[str, ...] = ()  # ordered content selectors
     rules: tuple[Rule, ...] = ()
     description: str = ""
+    # Metadata: where the page prints the original publisher / the author (an aggregator's
+    # own og:site_name names itself). Simple selectors, first with text wins.
+    publisher_selector: tuple[str, ...] = ()
+    author_selector: tuple[str, ...] = ()
 
 
 @dataclass
@@ -155,16 +160,18 @@ def _site(raw: Any, path: str, source: str, rules: list[Rule]) -> Site:
     kind = raw.get("kind", "publisher")
     if kind not in SITE_KINDS:
         raise _fail(path, _line_of(source, "kind", line or 0), f"[site]: kind must be one of {', '.join(SITE_KINDS)}")
-    values = {k: _as_tuple(raw.get(k, []), k, path, line) for k in ("domains", "fingerprints", "fingerprint_text", "content")}
+    values = {k: _as_tuple(raw.get(k, []), k, path, line) for k in ("domains", "fingerprints", "fingerprint_text", "content",
+                                                                    "publisher_selector", "author_selector")}
     _check_selectors(values["fingerprints"] + values["content"], path, source, line, "[site]")
-    for sel in values["content"]:
+    for sel in values["content"] + values["publisher_selector"] + values["author_selector"]:
         if parse_chain(sel) is None:
             raise _fail(path, _line_of(source, sel) or line,
-                        f"[site]: content selector {sel!r} must be simple compounds joined by spaces")
+                        f"[site]: selector {sel!r} must be simple compounds joined by spaces")
     return Site(id=raw["id"], name=raw.get("name", raw["id"]), kind=kind,
                 domains=tuple(d.lower() for d in values["domains"]), fingerprints=values["fingerprints"],
                 fingerprint_text=values["fingerprint_text"], content=values["content"], rules=tuple(rules),
-                description=raw.get("description", ""))
+                description=raw.get("description", ""), publisher_selector=values["publisher_selector"],
+                author_selector=values["author_selector"])
 
 
 def parse_pack(source: str, path: str, origin: str) -> tuple[list[Rule], Site | None, dict]:

@@ -340,9 +340,11 @@ class Crash:
         return f"Crash({self.message!r})"
 
 
-def _serve(conn, func) -> None:
+def _serve(conn, func, inherited=()) -> None:
     """A worker's loop: receive (args), send func(*args), until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for other in inherited:  # the parent's ends, copied by fork: holding them, we would never see EOF
+        other.close()
     while True:
         try:
             args = conn.recv()
@@ -369,14 +371,15 @@ def _context():
 
 
 class _Worker:
-    def __init__(self, ctx, func):
+    def __init__(self, ctx, func, others: Iterable["_Worker"] = ()):
         for stream in (sys.stdout, sys.stderr):  # a forked child must not flush our buffered output again
             try:
                 stream.flush()
             except (AttributeError, OSError, ValueError):
                 pass
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, func), daemon=True)
+        inherited = [self.conn] + [w.conn for w in others] if ctx.get_start_method() == "fork" else []
+        self.proc = ctx.Process(target=_serve, args=(child, func, inherited), daemon=True)
         self.proc.start()
         child.close()
         self.seq: int | None = None
@@ -465,7 +468,7 @@ class Pool:
                         ready.append(seq)
                         continue
                     if idle is None:
-                        idle = _Worker(self.ctx, self.func)
+                        idle = _Worker(self.ctx, self.func, self.workers)
                         self.workers.append(idle)
                     idle.give(seq, args, self.timeout)
                 # Yield what is finished.
@@ -574,11 +577,13 @@ def write_atomic(dest: str, text: str) -> None:
     folder = os.path.dirname(dest) or "."
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        # Inside the try: Ctrl-C can land just after the file is created, before `fd` is set.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as fh:
             fh.write(text.encode("utf-8"))
         os.replace(tmp, dest)
+    except FileExistsError:
+        raise  # not ours (a name clash): leave it
     except BaseException:
         try:
             os.unlink(tmp)
@@ -646,7 +651,9 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
     Outputs go to task.dest (atomically) or, for tasks without one, to `stream`
     in input order. Every input ends as one Result passed to `on_result` and
     counted in the returned Summary (pass `summary` to read it after Ctrl-C).
+    Raises RulesError before any work when the rules are broken.
     """
+    prepare(options)
     summary = summary if summary is not None else Summary()
     started = time.perf_counter()
     ordered = stream is not None

@@ -593,6 +593,8 @@ def write_atomic(dest: str, text: str) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill there would terminate the process: keep strays rather than risk that
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

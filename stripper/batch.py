@@ -439,20 +439,21 @@ class Pool:
     def imap(self, items: Iterable[tuple[Any, tuple | None]], ordered: bool = False) -> Iterator[tuple[Any, Any]]:
         """(key, result) for each (key, args) item; args None means nothing to run (result None).
 
-        Unordered results come as they finish; ordered ones in the items' order,
-        holding back at most WINDOW_PER_JOB * jobs finished results.
+        Unordered results come as they finish; ordered ones in the items' order.
+        Either way at most WINDOW_PER_JOB * jobs results are held back, so a long
+        run of items with nothing to run (a resumed batch) does not pile up.
         """
         items = iter(items)
         keys: dict[int, Any] = {}
-        done: dict[int, Any] = {}  # finished, waiting for their turn (ordered only)
-        ready: deque[int] = deque()  # finished, to yield now (unordered)
+        done: dict[int, Any] = {}  # finished, not yet yielded
+        ready: deque[int] = deque()  # the order they finished in (unordered)
         window = WINDOW_PER_JOB * self.jobs
         next_seq = next_out = 0
         exhausted = False
         try:
             while True:
                 # Hand out work while there are idle workers (or room to start one) and items left.
-                while not exhausted and (not ordered or next_seq - next_out < window):
+                while not exhausted and (next_seq - next_out if ordered else len(done)) < window:
                     idle = next((w for w in self.workers if w.seq is None), None)
                     if idle is None and len(self.workers) >= self.jobs:
                         break

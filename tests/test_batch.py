@@ -345,3 +345,18 @@ def test_empty_page_gets_an_empty_output_so_a_resume_skips_it(tmp_path):
     summary = batch.run(batch.iter_tasks([str(tmp_path / "in")], out), Options())
     assert summary.no_article == 1 and not summary.failed
     assert open(os.path.join(out, "e.txt")).read() == "Nothing\n"  # the title alone
+
+
+def test_a_long_run_of_skipped_items_is_not_held_in_memory():
+    # Items with nothing to run come back while the items are still being read, not all at the end.
+    read = []
+
+    def items():
+        for i in range(1000):
+            read.append(i)
+            yield i, None
+
+    pool = batch.Pool(sleepy, jobs=2)
+    for key, result in pool.imap(items()):
+        assert result is None
+        assert len(read) - key <= batch.WINDOW_PER_JOB * 2

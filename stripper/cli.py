@@ -137,7 +137,7 @@ def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, glo
     from . import batch
     from .progress import reporter_for
 
-    if "-" in inputs:
+    if "-" in inputs or (not inputs and files_from is None):
         raise click.UsageError("standard input cannot be part of a batch; save it to a file first")
     if outdir is None and opts.output_format != "jsonl":
         raise click.UsageError("a batch needs -o DIR/ to write files into, or --format jsonl to stream")

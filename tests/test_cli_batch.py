@@ -155,6 +155,12 @@ def test_stdin_cannot_join_a_batch(site, tmp_path):
     assert "standard input" in result.stderr
 
 
+def test_stdin_into_a_directory_is_refused(tmp_path):
+    result = strip("-o", f"{tmp_path / 'out'}/", "--url", "https://example.com/a", input=page("X"))
+    assert result.exit_code == 2
+    assert "standard input" in result.stderr
+
+
 def test_several_files_to_stdout_keep_their_headers(site):
     result = strip(site / "a.html", site / "b.htm")
     assert result.exit_code == 0

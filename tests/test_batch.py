@@ -360,3 +360,15 @@ def test_a_long_run_of_skipped_items_is_not_held_in_memory():
     for key, result in pool.imap(items()):
         assert result is None
         assert len(read) - key <= batch.WINDOW_PER_JOB * 2
+
+
+def test_spawned_workers_work_too(tmp_path, monkeypatch):
+    # macOS and Windows start workers with spawn, not fork.
+    import multiprocessing
+
+    monkeypatch.setattr(batch, "_context", lambda: multiprocessing.get_context("spawn"))
+    root = make_site(tmp_path / "in")
+    out = str(tmp_path / "out")
+    summary = batch.run(batch.iter_tasks([root], out), Options(), jobs=2)
+    assert (summary.cleaned, summary.no_article) == (4, 1)
+    assert open(os.path.join(out, "a.txt")).read().startswith("Alpha\n")

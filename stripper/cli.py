@@ -5,6 +5,7 @@ Output goes to stdout (or -o FILE); messages go to stderr. Exit codes:
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -23,6 +24,9 @@ Examples:
   strip page.html -o article.txt     write to a file
   strip --rules my.txt page.html     add your own rules (TOML or ##filters)
   strip --explain page.html          show what was removed and why (stderr)
+  strip pages/ -o clean/             every page under pages/ to clean/<same path>.txt
+  find pages -name '*.html' -print0 | strip --files-from - -0 -o clean/
+  strip pages/ --format jsonl | jq -r .title
 """
 
 
@@ -33,13 +37,17 @@ def read_input(name: str) -> bytes:
         return fh.read()
 
 
-def render(article, opts: Options) -> str:
-    parts = []
-    if opts.include_title and article.title:
-        parts.append(article.title)
-    if article.text:
-        parts.append(article.text)
-    return "\n\n".join(parts) + "\n" if parts else ""
+def same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def render(article, opts: Options, name: str | None = None) -> str:
+    from .batch import render as render_output
+
+    return render_output(article, opts, name)
 
 
 def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[str, ...]) -> None:
@@ -64,9 +72,10 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-              help="Write the result to this file instead of stdout.")
+@click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(allow_dash=True),
+              help="Write the result to this file; or, one file per input, under this directory: "
+                   "when it ends with /, is a directory, or inputs include a directory or --files-from.")
 @click.option("--url", help="The page's address: picks site rules and fills metadata.")
 @click.option("--no-title", is_flag=True, help="Print the body only, without the headline.")
 @click.option("--rules", "rule_files", multiple=True, metavar="FILE",
@@ -76,13 +85,29 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
 @click.option("--no-builtin-rules", is_flag=True, help="Use only --rules/--drop, not the built-in packs and profiles.")
 @click.option("--explain", is_flag=True, help="List every removed block on stderr: rule, reason, preview.")
 @click.option("--list-rules", is_flag=True, help="Print the built-in packs and site profiles, then exit.")
+@click.option("--format", "output_format", type=click.Choice(["text", "jsonl"]), default="text",
+              show_default=True, help="text, or jsonl: one JSON object per input (its path and the article).")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="Which files a directory walk takes (repeatable; case ignored; "
+                   "default *.html *.htm *.xhtml and their .gz).")
+@click.option("--files-from", type=click.File("rb"), metavar="FILE",
+              help="Also read input names from FILE (- for stdin), one per line.")
+@click.option("-0", "--null", is_flag=True, help="--files-from names are NUL-separated (find -print0).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes for a batch [default: the number of CPUs].")
+@click.option("--timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="In a batch, give up on a page after this long, 0 for never [default: 30].")
+@click.option("--skip-existing", is_flag=True, help="In a batch, keep outputs that exist (resume a batch).")
+@click.option("-q", "--quiet", is_flag=True, help="In a batch, no progress bar or summary; failures only.")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
 def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, rule_files: tuple[str, ...],
          drop: tuple[str, ...], keep: tuple[str, ...], no_builtin_rules: bool, explain: bool,
-         list_rules: bool) -> None:
+         list_rules: bool, output_format: str, globs: tuple[str, ...], files_from, null: bool, jobs: int | None,
+         timeout: float | None, skip_existing: bool, quiet: bool) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
 
-    INPUTS are HTML files (.gz is read transparently) or - for stdin; with none, stdin is read.
+    INPUTS are HTML files (.gz is read transparently), directories (walked for
+    pages, see --glob), or - for stdin; with none, stdin is read.
     """
     from . import strip
     from .rules.listing import describe_packs, explain_lines
@@ -91,12 +116,27 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         click.echo("\n".join(describe_packs()))
         sys.exit(EXIT_OK)
     check_rules(rule_files, drop, keep)
+    opts = Options(url=url, include_title=not no_title, output_format=output_format, rule_files=rule_files,
+                   drop=drop, keep=keep, use_builtin_rules=not no_builtin_rules)
+    if null and files_from is None:
+        raise click.UsageError("-0 goes with --files-from")
+    output = None if output == "-" else output
+    has_dir = any(name != "-" and os.path.isdir(name) for name in inputs)
+    to_dir = output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)
+                                     or has_dir or files_from is not None)
+    if to_dir or (output is None and (has_dir or files_from is not None or
+                                      (output_format == "jsonl" and len(inputs) > 1))):
+        run_batch(inputs, output, opts, globs=globs, files_from=files_from, null=null, jobs=jobs,
+                  timeout=timeout, skip_existing=skip_existing, quiet=quiet)
+    if output is not None and len(inputs) > 1:
+        raise click.UsageError(f"-o {output} names one file, and there are {len(inputs)} inputs: for one file "
+                               "per input give a directory (end it with /); to join them, use > FILE")
     if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give a file, or pipe a page into strip")
         inputs = ("-",)
-    opts = Options(url=url, include_title=not no_title, rule_files=rule_files, drop=drop, keep=keep,
-                   use_builtin_rules=not no_builtin_rules)
+    if output is not None and inputs[0] != "-" and same_file(inputs[0], output):
+        raise click.UsageError(f"-o {output} is the input file; refusing to overwrite it")
     results: list[tuple[str, str]] = []
     status = EXIT_OK
     for name in inputs:
@@ -117,15 +157,59 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         if not article.text:
             click.echo(f"strip: {label}: no article text found", err=True)
             status = status or EXIT_NO_ARTICLE
-        results.append((label, render(article, opts)))
+        results.append((label, render(article, opts, None if name == "-" else name)))
     text = "".join(
         (f"==> {label} <==\n" if len(inputs) > 1 else "") + body + ("\n" if len(inputs) > 1 and i < len(results) - 1 else "")
         for i, (label, body) in enumerate(results)
     )
-    if output and output != "-":
+    if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
     sys.exit(status)
+
+
+def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, globs: tuple[str, ...], files_from,
+              null: bool, jobs: int | None, timeout: float | None, skip_existing: bool, quiet: bool) -> None:
+    """One output per input, written under `outdir` or streamed to stdout as JSON Lines; exits."""
+    from . import batch
+    from .progress import reporter_for
+
+    if "-" in inputs or (not inputs and files_from is None):
+        raise click.UsageError("standard input cannot be part of a batch; save it to a file first")
+    if outdir is None and opts.output_format != "jsonl":
+        raise click.UsageError("a batch needs -o DIR/ to write files into, or --format jsonl to stream")
+    if opts.url and (len(inputs) > 1 or files_from is not None or os.path.isdir(inputs[0])):
+        raise click.UsageError("--url names one page; in a batch each page's own address is used")
+
+    def plan(listed=None):
+        return batch.iter_tasks(inputs, outdir, output_format=opts.output_format,
+                                globs=globs or batch.DEFAULT_GLOBS, listed=listed)
+
+    try:
+        batch.prepare(opts)
+        if outdir is not None:
+            batch.open_outdir(outdir)
+        tasks = plan(batch.read_names(files_from, null) if files_from is not None else None)
+    except StripperError as exc:
+        click.echo(f"strip: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    summary = batch.Summary()
+    reporter = reporter_for(sys.stderr, quiet)
+    try:
+        # The bar's total costs a second walk of the tree, worth it only when someone watches.
+        reporter.start(sum(1 for _ in plan()) if reporter.wants_total and files_from is None else None)
+        batch.run(tasks, opts, jobs=jobs or batch.default_jobs(),
+                  timeout=batch.DEFAULT_TIMEOUT if timeout is None else timeout or None,
+                  skip_existing=skip_existing, stream=None if outdir else sys.stdout.buffer,
+                  on_result=reporter.update, summary=summary)
+    except KeyboardInterrupt:
+        reporter.finish(summary, interrupted=True)
+        sys.exit(130)
+    except BrokenPipeError:  # the reader of our stream went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_INPUT)
+    reporter.finish(summary)
+    sys.exit(EXIT_INPUT if summary.failed else EXIT_OK)

@@ -17,3 +17,9 @@ class RulesError(StripperError):
     """A rules file is broken (exit 2, like a usage error)."""
 
     exit_code = 2
+
+
+class BatchError(StripperError):
+    """A batch cannot run as asked, e.g. the output directory is an input (exit 2)."""
+
+    exit_code = 2

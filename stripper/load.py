@@ -30,7 +30,10 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
     out = bytearray()
     chunk = data
     while chunk:
-        out += inflater.decompress(chunk, max_bytes + 1 - len(out))
+        try:
+            out += inflater.decompress(chunk, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise InputError(f"broken gzip data ({exc})") from None
         if len(out) > max_bytes:
             raise InputError(f"gzip data expands past the --max-bytes limit ({max_bytes} bytes)")
         chunk = inflater.unconsumed_tail

@@ -1,0 +1,702 @@
+"""Batch mode: paths in, results out.
+
+`iter_tasks` walks inputs and decides where each output goes; `run` strips the
+pages in worker processes (`Pool`) and writes every output atomically in the
+parent. Workers get a plain `(path, Options)` and return an `Outcome`; they
+never write files, so a worker that dies or is killed cannot leave a partial
+output behind. Library code: nothing here prints or exits.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
+
+from .errors import BatchError, InputError, StripperError
+from .options import Options
+
+# Inputs a directory walk picks when no --glob is given.
+DEFAULT_GLOBS = ("*.html", "*.htm", "*.xhtml", "*.html.gz", "*.htm.gz", "*.xhtml.gz")
+# Output file extension per output format; unknown formats get DEFAULT_EXTENSION.
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".jsonl", "html": ".html"}
+DEFAULT_EXTENSION = ".txt"
+# Temporary outputs are `.strip-tmp-<pid>-<random>` next to their final path.
+TMP_PREFIX = ".strip-tmp-"
+TMP_NAME = re.compile(re.escape(TMP_PREFIX) + r"(\d+)-")
+# Seconds one page may take before its worker is killed and replaced.
+DEFAULT_TIMEOUT = 30.0
+# A worker process is replaced after this many pages, so memory cannot creep.
+TASKS_PER_WORKER = 500
+# Ordered output: how many pages per worker may be done or in flight past the oldest unfinished one.
+WINDOW_PER_JOB = 8
+
+
+# -- planning: which inputs, which outputs ------------------------------------
+
+@dataclass(frozen=True)
+class Task:
+    """One input and where its output goes (None: streamed, not written)."""
+
+    path: str
+    dest: str | None = None
+    error: str | None = None  # known before any work: unlistable directory, output collision
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def compile_globs(globs: Iterable[str]) -> Callable[[str, str], bool]:
+    """A matcher of (relative path, name): patterns with a / see the path, others the name; case ignored."""
+    by_name = [fnmatch.translate(g) for g in globs if "/" not in g]
+    by_path = [fnmatch.translate(g) for g in globs if "/" in g]
+    name_re = re.compile("|".join(by_name), re.I) if by_name else None
+    path_re = re.compile("|".join(by_path), re.I) if by_path else None
+
+    def matches(rel: str, name: str) -> bool:
+        return bool((name_re and name_re.match(name)) or (path_re and path_re.match(rel.replace(os.sep, "/"))))
+
+    return matches
+
+
+def output_name(name: str, output_format: str = "text") -> str:
+    """`page.html.gz` -> `page.txt`: drop .gz, then the last extension, then add the format's."""
+    if name.lower().endswith(".gz") and len(name) > 3:
+        name = name[:-3]
+    stem, _ = os.path.splitext(name)
+    return stem + EXTENSIONS.get(output_format, DEFAULT_EXTENSION)
+
+
+def output_path(outdir: str, rel: str, output_format: str = "text") -> str:
+    head, name = os.path.split(rel)
+    return os.path.join(outdir, head, output_name(name, output_format))
+
+
+def _dir_key(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def walk(root: str, matches: Callable[[str, str], bool],
+         exclude: frozenset[tuple[int, int]] = frozenset()) -> Iterator[tuple[str, str, str | None]]:
+    """(path, path relative to root, error) for each matching file under root, sorted, directory by directory.
+
+    Symlinked directories are followed once: real directories already seen
+    (and those in `exclude`, e.g. the output directory) are not entered again,
+    so a symlink loop ends. A directory that cannot be listed comes back as an error.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack = [(root, "")]
+    while stack:
+        path, rel = stack.pop()
+        key = _dir_key(path)
+        if key is None or key in seen or key in exclude:
+            continue
+        seen.add(key)
+        try:
+            with os.scandir(path) as it:
+                # Keep names and kinds only: a huge flat directory costs little memory.
+                entries = sorted((e.name, _is_dir(e)) for e in it)
+        except OSError as exc:
+            yield path, rel, f"cannot list directory: {exc.strerror or exc}"
+            continue
+        subdirs = []
+        for name, is_dir in entries:
+            sub = os.path.join(rel, name)
+            if is_dir:
+                subdirs.append((os.path.join(path, name), sub))
+            elif not name.startswith(TMP_PREFIX) and matches(sub, name):
+                yield os.path.join(path, name), sub, None
+        stack.extend(reversed(subdirs))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks; a broken link is a file that fails to open
+    except OSError:
+        return False
+
+
+class _Claims:
+    """Output paths already promised to an input, to refuse a second input with the same output.
+
+    With one directory walked only siblings can collide (a.html, a.htm), so
+    only the current output directory's names are kept; otherwise all are.
+    """
+
+    def __init__(self, per_directory: bool):
+        self.per_directory = per_directory
+        self.folder: str | None = None
+        self.owners: dict[str, str] = {}
+
+    def claim(self, dest: str, path: str) -> str | None:
+        """The input that already owns `dest`, or None after claiming it for `path`."""
+        if self.per_directory:
+            folder = os.path.dirname(dest)
+            if folder != self.folder:
+                self.folder, self.owners = folder, {}
+        owner = self.owners.get(dest)
+        if owner is None:
+            self.owners[dest] = path
+        return owner
+
+
+def open_outdir(outdir: str) -> int:
+    """Create the output directory and remove what died runs left there; returns how many strays.
+
+    Call it before `iter_tasks`, so the walk can tell the output directory apart. Raises BatchError.
+    """
+    if os.path.exists(outdir) and not os.path.isdir(outdir):
+        raise BatchError(f"{display_name(outdir)} exists and is not a directory")
+    try:
+        os.makedirs(outdir, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"cannot create {display_name(outdir)}: {exc.strerror or exc}") from None
+    return clean_stray(outdir)
+
+
+def iter_tasks(inputs: Iterable[str], outdir: str | None = None, *, output_format: str = "text",
+               globs: Iterable[str] = DEFAULT_GLOBS, listed: Iterable[str] | None = None) -> Iterator[Task]:
+    """The tasks for `inputs` (files and directories) and `listed` names (from --files-from), lazily.
+
+    Outputs: `OUTDIR/<path relative to DIR>` for files under a directory,
+    `OUTDIR/<name>` for files given directly, `OUTDIR/<path as listed>` for
+    listed files (directories in the list are skipped: find lists their files).
+    With no outdir every task's dest is None (the results are streamed).
+    Raises BatchError at once when the output directory is an input directory.
+    """
+    inputs = list(inputs)
+    exclude: frozenset[tuple[int, int]] = frozenset()
+    key = _dir_key(outdir) if outdir is not None else None
+    if key is not None:
+        if any(_dir_key(name) == key for name in inputs):
+            raise BatchError(f"the output directory {display_name(outdir)} is an input directory; choose another")
+        exclude = frozenset([key])
+    single_tree = len(inputs) == 1 and listed is None and os.path.isdir(inputs[0])
+    return _tasks(inputs, listed or (), outdir, output_format, compile_globs(globs), exclude, _Claims(single_tree))
+
+
+def _tasks(inputs, listed, outdir, output_format, matches, exclude, claims) -> Iterator[Task]:
+    def task(path: str, rel: str | None, error: str | None = None) -> Task:
+        if outdir is None or rel is None:
+            return Task(path, None, error)
+        dest = output_path(outdir, rel, output_format)
+        owner = claims.claim(dest, path)
+        if owner is not None:
+            error = f"has the same output file as {display_name(owner)}"
+        return Task(path, dest, error)
+
+    for name in inputs:
+        if os.path.isdir(name):
+            for path, rel, error in walk(name, matches, exclude):
+                yield task(path, None, error) if error else task(path, rel)
+        else:
+            yield task(name, os.path.basename(name))
+    for name in listed:
+        if os.path.isdir(name):
+            continue
+        rel = os.path.normpath(name).lstrip(os.sep)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            yield task(name, None, "a listed name starting with .. would leave the output directory")
+        else:
+            yield task(name, rel)
+
+
+def read_names(stream: BinaryIO, null: bool = False, chunk_size: int = 1 << 16) -> Iterator[str]:
+    """File names from a --files-from stream, one per line (or NUL-separated), as they arrive."""
+    sep = b"\0" if null else b"\n"
+    read = getattr(stream, "read1", stream.read)  # read1: don't wait for a full chunk from a pipe
+    rest = b""
+    while True:
+        chunk = read(chunk_size)
+        if not chunk:
+            break
+        *names, rest = (rest + chunk).split(sep)
+        yield from _names(names, null)
+    yield from _names([rest], null)
+
+
+def _names(raws: list[bytes], null: bool) -> Iterator[str]:
+    for raw in raws:
+        if not null:
+            raw = raw.rstrip(b"\r")  # lists written on Windows
+        if raw:
+            yield os.fsdecode(raw)
+
+
+def display_name(path: str) -> str:
+    """A file name safe to print on one line: undecodable bytes and control characters escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def json_name(path: str) -> str:
+    """A file name for JSON output, which must be valid UTF-8: undecodable bytes become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+# -- the work one page needs: runs in a worker process ------------------------
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one page."""
+
+    output: str = ""
+    found: bool = False  # the page had article text
+    paywalled: bool = False
+    error: str | None = None
+
+
+def render_text(article, opts: Options, path: str | None = None) -> str:
+    parts = []
+    if opts.include_title and article.title:
+        parts.append(article.title)
+    if article.text:
+        parts.append(article.text)
+    return "\n\n".join(parts) + "\n" if parts else ""
+
+
+def render_jsonl(article, opts: Options, path: str | None = None) -> str:
+    import json
+
+    record = {"path": json_name(path) if path is not None else None}
+    record.update(article.to_dict())
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+# Output format -> renderer(article, options, path) -> str.
+RENDERERS: dict[str, Callable[..., str]] = {"text": render_text, "jsonl": render_jsonl}
+
+
+def render(article, opts: Options, path: str | None = None) -> str:
+    try:
+        renderer = RENDERERS[opts.output_format]
+    except KeyError:
+        raise BatchError(f"unknown output format {opts.output_format!r}") from None
+    return renderer(article, opts, path)
+
+
+def render_failure(path: str, error: str, opts: Options) -> str | None:
+    """What a stream gets for an input that failed: a record in JSON Lines, nothing in text."""
+    if opts.output_format == "jsonl":
+        import json
+
+        return json.dumps({"path": json_name(path), "error": error}, ensure_ascii=False) + "\n"
+    return None
+
+
+def strip_file(path: str, opts: Options) -> Outcome:
+    """Read and strip one page; every error becomes the outcome's message, never an exception."""
+    from . import strip
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(opts.max_bytes + 1)  # never read more than the limit allows
+        if len(data) > opts.max_bytes:
+            raise InputError(f"input is larger than the --max-bytes limit ({opts.max_bytes} bytes)")
+        article = strip(data, options=opts)
+        return Outcome(render(article, opts, path), bool(article.text), article.paywall.detected)
+    except OSError as exc:
+        return Outcome(error=exc.strerror or str(exc))
+    except StripperError as exc:
+        return Outcome(error=str(exc))
+    except Exception as exc:  # one page must not stop a batch of thousands
+        return Outcome(error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def prepare(opts: Options) -> None:
+    """Load rules and imports once in the parent: broken rules fail before the batch, and
+    forked workers start warm. Raises RulesError."""
+    from . import strip
+    from .rules import builtin_packs
+    from .rules.filters import user_rules
+
+    builtin_packs()
+    user_rules(opts.rule_files)
+    strip("<html><body><p>warm up</p></body></html>", options=opts.but(url=None))
+
+
+# -- worker processes with a per-task timeout ---------------------------------
+
+class Crash:
+    """A task that got no answer: its worker timed out or died."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"Crash({self.message!r})"
+
+
+def _serve(conn, func, inherited=()) -> None:
+    """A worker's loop: receive (args), send func(*args), until told to stop or the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for other in inherited:  # the parent's ends, copied by fork: holding them, we would never see EOF
+        other.close()
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        if args is None:
+            return
+        try:
+            result = func(*args)
+        except BaseException as exc:  # noqa: BLE001 - report, don't die silently
+            result = Crash(f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(result)
+        except (EOFError, OSError):
+            return
+
+
+def _context():
+    import multiprocessing  # here, not at the top: a one-page run never needs it
+
+    # fork starts workers warm (rules already loaded); elsewhere spawn is the safe choice.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn")
+
+
+class _Worker:
+    def __init__(self, ctx, func, others: Iterable["_Worker"] = ()):
+        for stream in (sys.stdout, sys.stderr):  # a forked child must not flush our buffered output again
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        self.conn, child = ctx.Pipe()
+        inherited = [self.conn] + [w.conn for w in others] if ctx.get_start_method() == "fork" else []
+        self.proc = ctx.Process(target=_serve, args=(child, func, inherited), daemon=True)
+        self.proc.start()
+        child.close()
+        self.seq: int | None = None
+        self.deadline = float("inf")
+        self.done = 0
+
+    def give(self, seq: int, args: tuple, timeout: float | None) -> None:
+        self.seq = seq
+        self.deadline = time.monotonic() + timeout if timeout else float("inf")
+        self.conn.send(args)
+
+    def take(self):
+        """The answer to the current task, or a Crash when the worker died."""
+        try:
+            if self.conn.poll():
+                result = self.conn.recv()
+                self.seq, self.deadline = None, float("inf")
+                self.done += 1
+                return result
+        except (EOFError, OSError):
+            pass
+        self.proc.join(1)
+        code = self.proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return Crash(f"worker process died ({how})")
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (EOFError, OSError):
+            pass
+        self.proc.join(2)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+class Pool:
+    """`jobs` worker processes running `func(*args)`, each task at most `timeout` seconds.
+
+    A worker past its deadline is killed and replaced and its task answered
+    with a Crash; so is a task whose worker died. At most one task is in each
+    worker, so memory in flight is bounded; workers are replaced after
+    `tasks_per_worker` tasks.
+    """
+
+    def __init__(self, func: Callable, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
+                 tasks_per_worker: int = TASKS_PER_WORKER):
+        self.func, self.jobs, self.timeout, self.tasks_per_worker = func, max(1, jobs), timeout, tasks_per_worker
+        self.ctx = _context()
+        self.workers: list[_Worker] = []
+
+    def imap(self, items: Iterable[tuple[Any, tuple | None]], ordered: bool = False) -> Iterator[tuple[Any, Any]]:
+        """(key, result) for each (key, args) item; args None means nothing to run (result None).
+
+        Unordered results come as they finish; ordered ones in the items' order.
+        Either way at most WINDOW_PER_JOB * jobs results are held back, so a long
+        run of items with nothing to run (a resumed batch) does not pile up.
+        """
+        items = iter(items)
+        keys: dict[int, Any] = {}
+        done: dict[int, Any] = {}  # finished, not yet yielded
+        ready: deque[int] = deque()  # the order they finished in (unordered)
+        window = WINDOW_PER_JOB * self.jobs
+        next_seq = next_out = 0
+        exhausted = False
+        try:
+            while True:
+                # Hand out work while there are idle workers (or room to start one) and items left.
+                while not exhausted and (next_seq - next_out if ordered else len(done)) < window:
+                    idle = next((w for w in self.workers if w.seq is None), None)
+                    if idle is None and len(self.workers) >= self.jobs:
+                        break
+                    item = next(items, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    key, args = item
+                    seq, next_seq = next_seq, next_seq + 1
+                    keys[seq] = key
+                    if args is None:
+                        done[seq] = None
+                        ready.append(seq)
+                        continue
+                    if idle is None:
+                        idle = _Worker(self.ctx, self.func, self.workers)
+                        self.workers.append(idle)
+                    idle.give(seq, args, self.timeout)
+                # Yield what is finished.
+                if ordered:
+                    ready.clear()
+                    while next_out in done:
+                        yield keys.pop(next_out), done.pop(next_out)
+                        next_out += 1
+                else:
+                    while ready:
+                        seq = ready.popleft()
+                        yield keys.pop(seq), done.pop(seq)
+                busy = [w for w in self.workers if w.seq is not None]
+                if not busy:
+                    if exhausted and not done:
+                        return
+                    continue
+                self._collect(busy, done, ready)
+        finally:
+            self.close()
+
+    def _collect(self, busy: list[_Worker], done: dict[int, Any], ready: deque[int]) -> None:
+        from multiprocessing.connection import wait as wait_for
+
+        deadline = min(w.deadline for w in busy)
+        wait = None if deadline == float("inf") else max(0.0, deadline - time.monotonic())
+        handles = [w.conn for w in busy] + [w.proc.sentinel for w in busy]
+        fired = set(wait_for(handles, wait))
+        now = time.monotonic()
+        for w in busy:
+            seq = w.seq
+            if w.conn in fired or w.proc.sentinel in fired:
+                result = w.take()
+                if isinstance(result, Crash) and w.seq is not None:
+                    self._replace(w)
+            elif now >= w.deadline:
+                result = Crash(f"timed out after {self.timeout:g} s (worker killed)")
+                self._replace(w)
+            else:
+                continue
+            done[seq] = result
+            ready.append(seq)
+            if w in self.workers and w.done >= self.tasks_per_worker:
+                self.workers.remove(w)
+                w.stop()
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.workers.remove(worker)  # a new one starts when there is work for it
+
+    def close(self) -> None:
+        workers, self.workers = self.workers, []
+        for w in workers:
+            if w.seq is None:
+                w.stop()
+            else:
+                w.kill()
+
+
+# -- running a batch: the parent writes and counts ----------------------------
+
+@dataclass
+class Result:
+    """What became of one input."""
+
+    task: Task
+    status: str  # cleaned | empty (no article) | skipped | failed
+    paywalled: bool = False
+    error: str | None = None
+    output: str | None = None  # the rendered output (streamed, or written to task.dest)
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    cleaned: int = 0
+    no_article: int = 0
+    paywalled: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (input, reason)
+    seconds: float = 0.0
+
+    def add(self, result: Result) -> None:
+        self.files += 1
+        if result.status == "cleaned":
+            self.cleaned += 1
+        elif result.status == "empty":
+            self.no_article += 1
+        elif result.status == "skipped":
+            self.skipped += 1
+        else:
+            self.failed.append((result.task.path, result.error or "failed"))
+        self.paywalled += result.paywalled
+
+    @property
+    def processed(self) -> int:
+        return self.files - self.skipped
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.processed / self.seconds if self.seconds > 0 else 0.0
+
+
+def write_atomic(dest: str, text: str) -> None:
+    """Write via a temporary file in dest's directory and rename it into place."""
+    folder = os.path.dirname(dest) or "."
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        # Inside the try: Ctrl-C can land just after the file is created, before `fd` is set.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        os.replace(tmp, dest)
+    except FileExistsError:
+        raise  # not ours (a name clash): leave it
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill there would terminate the process: keep strays rather than risk that
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def clean_stray(outdir: str) -> int:
+    """Remove temporary files that runs which died left under outdir; returns how many.
+
+    A file whose writer process is still alive (another run) is left alone.
+    """
+    removed = 0
+    for folder, _, names in os.walk(outdir):
+        for name in names:
+            m = TMP_NAME.match(name)
+            if m and (int(m.group(1)) == os.getpid() or not _pid_alive(int(m.group(1)))):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
+
+
+def _precheck(task: Task, skip_existing: bool) -> Result | None:
+    """Decide a task without a worker: known errors, an output that is the input, resumed outputs."""
+    if task.error:
+        return Result(task, "failed", error=task.error)
+    if task.dest is None:
+        return None
+    try:
+        out = os.stat(task.dest)
+    except OSError:
+        return None
+    try:
+        src = os.stat(task.path)
+    except OSError:
+        src = None
+    if src is not None and (src.st_dev, src.st_ino) == (out.st_dev, out.st_ino):
+        return Result(task, "failed", error="output file is the input file; refusing to overwrite it")
+    if skip_existing:
+        return Result(task, "skipped")
+    return None
+
+
+def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
+        skip_existing: bool = False, stream: BinaryIO | None = None,
+        on_result: Callable[[Result], None] | None = None, summary: Summary | None = None,
+        work: Callable[[str, Options], Outcome] = strip_file,
+        tasks_per_worker: int = TASKS_PER_WORKER) -> Summary:
+    """Strip every task's page in `jobs` worker processes; write or stream each output.
+
+    Outputs go to task.dest (atomically) or, for tasks without one, to `stream`
+    in input order. Every input ends as one Result passed to `on_result` and
+    counted in the returned Summary (pass `summary` to read it after Ctrl-C).
+    Raises RulesError before any work when the rules are broken.
+    """
+    prepare(options)
+    summary = summary if summary is not None else Summary()
+    started = time.perf_counter()
+    ordered = stream is not None
+
+    def items():
+        for task in tasks:
+            verdict = _precheck(task, skip_existing)
+            yield (task, verdict), (None if verdict else (task.path, options))
+
+    pool = Pool(work, jobs, timeout, tasks_per_worker)
+    try:
+        for (task, verdict), outcome in pool.imap(items(), ordered=ordered):
+            result = verdict or _result(task, outcome)
+            if result.status in ("cleaned", "empty"):
+                try:
+                    if task.dest is not None:
+                        write_atomic(task.dest, result.output or "")
+                except OSError as exc:
+                    result = Result(task, "failed", error=f"cannot write {display_name(task.dest)}: "
+                                                          f"{exc.strerror or exc}")
+            if stream is not None and task.dest is None:
+                text = result.output if result.status != "failed" else render_failure(task.path, result.error,
+                                                                                        options)
+                if text:
+                    stream.write(text.encode("utf-8"))
+                    stream.flush()
+            summary.add(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        pool.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _result(task: Task, outcome: Outcome | Crash) -> Result:
+    if isinstance(outcome, Crash):
+        return Result(task, "failed", error=outcome.message)
+    if outcome.error is not None:
+        return Result(task, "failed", error=outcome.error)
+    return Result(task, "cleaned" if outcome.found else "empty", outcome.paywalled, output=outcome.output)

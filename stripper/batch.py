@@ -22,7 +22,7 @@ from .errors import BatchError, InputError, StripperError
 from .options import Options
 
 # Inputs a directory walk picks when no --glob is given.
-DEFAULT_GLOBS = ("*.html", "*.htm", "*.xhtml", "*.html.gz", "*.htm.gz", "*.xhtml.gz")
+DEFAULT_GLOBS = ("*.html", "*.htm", "*.xhtml", "*.html.gz", "*.htm.gz", "*.xhtml.gz", "*.warc", "*.warc.gz")
 # Output file extension per output format; unknown formats get DEFAULT_EXTENSION.
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "jsonl": ".jsonl", "html": ".html"}
 DEFAULT_EXTENSION = ".txt"
@@ -46,6 +46,7 @@ class Task:
     path: str
     dest: str | None = None
     error: str | None = None  # known before any work: unlistable directory, output collision
+    record: Any = None  # a warc.Record: the page is this record of the WARC file at path
 
 
 def default_jobs() -> int:
@@ -290,19 +291,36 @@ def render(article, opts: Options, path: str | None = None) -> str:
     return renderer(article, opts, path)
 
 
-def render_failure(path: str, error: str, opts: Options) -> str | None:
+def render_failure(path: str, error: str, opts: Options, record=None) -> str | None:
     """What a stream gets for an input that failed: a record in JSON Lines, nothing in text."""
     if opts.output_format == "jsonl":
         import json
 
-        return json.dumps({"path": json_name(path), "error": error}, ensure_ascii=False) + "\n"
+        fields = {"path": json_name(path)}
+        if record is not None:
+            fields.update(url=record.uri, warc_record_id=record.record_id)
+        return json.dumps({**fields, "error": error}, ensure_ascii=False) + "\n"
     return None
 
 
-def strip_file(path: str, opts: Options) -> Outcome:
-    """Read and strip one page; every error becomes the outcome's message, never an exception."""
+def stream_text(result: "Result", opts: Options) -> str | None:
+    """What a stream gets for one result; text outputs under a `==> name <==` header (a record's URI)."""
+    if result.status == "failed":
+        return render_failure(result.task.path, result.error, opts, result.task.record)
+    if opts.output_format != "text":
+        return result.output
+    name = result.task.record.uri if result.task.record is not None else display_name(result.task.path)
+    return f"==> {name} <==\n{result.output or ''}"
+
+
+def strip_file(path: str, opts: Options, record=None) -> Outcome:
+    """Read and strip one page (or one WARC record); every error becomes the outcome's message."""
     from . import strip
 
+    if record is not None:
+        from .warc import strip_record
+
+        return strip_record(path, opts, record)
     try:
         with open(path, "rb") as fh:
             data = fh.read(opts.max_bytes + 1)  # never read more than the limit allows
@@ -553,9 +571,12 @@ class Summary:
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (input, reason)
     seconds: float = 0.0
+    warc_pages: int = 0  # of `files`, how many were WARC records
+    warc_skipped: int = 0  # WARC records that are not HTML pages (requests, images, metadata)
 
     def add(self, result: Result) -> None:
         self.files += 1
+        self.warc_pages += result.task.record is not None
         if result.status == "cleaned":
             self.cleaned += 1
         elif result.status == "empty":
@@ -649,7 +670,7 @@ def _precheck(task: Task, skip_existing: bool) -> Result | None:
 def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
         skip_existing: bool = False, stream: BinaryIO | None = None,
         on_result: Callable[[Result], None] | None = None, summary: Summary | None = None,
-        work: Callable[[str, Options], Outcome] = strip_file,
+        work: Callable[..., Outcome] = strip_file,
         tasks_per_worker: int = TASKS_PER_WORKER) -> Summary:
     """Strip every task's page in `jobs` worker processes; write or stream each output.
 
@@ -666,9 +687,11 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
     def items():
         for task in tasks:
             verdict = _precheck(task, skip_existing)
-            yield (task, verdict), (None if verdict else (task.path, options))
+            args = (task.path, options) if task.record is None else (task.path, options, task.record)
+            yield (task, verdict), (None if verdict else args)
 
     pool = Pool(work, jobs, timeout, tasks_per_worker)
+    streamed = 0
     try:
         for (task, verdict), outcome in pool.imap(items(), ordered=ordered):
             result = verdict or _result(task, outcome)
@@ -680,11 +703,13 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
                     result = Result(task, "failed", error=f"cannot write {display_name(task.dest)}: "
                                                           f"{exc.strerror or exc}")
             if stream is not None and task.dest is None:
-                text = result.output if result.status != "failed" else render_failure(task.path, result.error,
-                                                                                        options)
+                text = stream_text(result, options)
                 if text:
+                    if streamed and options.output_format == "text":
+                        text = "\n" + text  # a blank line between headed outputs, as for several files
                     stream.write(text.encode("utf-8"))
                     stream.flush()
+                    streamed += 1
             summary.add(result)
             if on_result is not None:
                 on_result(result)

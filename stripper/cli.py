@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .errors import StripperError
 from .options import Options
+from .warc import is_warc
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE = 0, 1, 2, 3
 
@@ -122,9 +123,10 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         raise click.UsageError("-0 goes with --files-from")
     output = None if output == "-" else output
     has_dir = any(name != "-" and os.path.isdir(name) for name in inputs)
+    has_warc = any(is_warc(name) for name in inputs)  # one file per record: always a batch
     to_dir = output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)
-                                     or has_dir or files_from is not None)
-    if to_dir or (output is None and (has_dir or files_from is not None or
+                                     or has_dir or has_warc or files_from is not None)
+    if to_dir or (output is None and (has_dir or has_warc or files_from is not None or
                                       (output_format == "jsonl" and len(inputs) > 1))):
         run_batch(inputs, output, opts, globs=globs, files_from=files_from, null=null, jobs=jobs,
                   timeout=timeout, skip_existing=skip_existing, quiet=quiet)
@@ -174,37 +176,53 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
 def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, globs: tuple[str, ...], files_from,
               null: bool, jobs: int | None, timeout: float | None, skip_existing: bool, quiet: bool) -> None:
     """One output per input, written under `outdir` or streamed to stdout as JSON Lines; exits."""
-    from . import batch
+    from . import batch, warc
     from .progress import reporter_for
 
     if "-" in inputs or (not inputs and files_from is None):
         raise click.UsageError("standard input cannot be part of a batch; save it to a file first")
-    if outdir is None and opts.output_format != "jsonl":
+    only_files = files_from is None and not any(os.path.isdir(name) for name in inputs)
+    has_warc = any(is_warc(name) for name in inputs)
+    if outdir is None and opts.output_format != "jsonl" and not (has_warc and only_files):
         raise click.UsageError("a batch needs -o DIR/ to write files into, or --format jsonl to stream")
     if opts.url and (len(inputs) > 1 or files_from is not None or os.path.isdir(inputs[0])):
         raise click.UsageError("--url names one page; in a batch each page's own address is used")
+    if opts.url and has_warc:
+        raise click.UsageError("--url names one page; each WARC record's own target URI is used")
 
     def plan(listed=None):
         return batch.iter_tasks(inputs, outdir, output_format=opts.output_format,
                                 globs=globs or batch.DEFAULT_GLOBS, listed=listed)
 
+    summary = batch.Summary()
     try:
+        if has_warc:
+            warc.require_warcio()
         batch.prepare(opts)
         if outdir is not None:
             batch.open_outdir(outdir)
-        tasks = plan(batch.read_names(files_from, null) if files_from is not None else None)
+        tasks = warc.expand(plan(batch.read_names(files_from, null) if files_from is not None else None),
+                            opts, summary)
     except StripperError as exc:
         click.echo(f"strip: {exc}", err=True)
         sys.exit(exc.exit_code)
-    summary = batch.Summary()
     reporter = reporter_for(sys.stderr, quiet)
     try:
-        # The bar's total costs a second walk of the tree, worth it only when someone watches.
-        reporter.start(sum(1 for _ in plan()) if reporter.wants_total and files_from is None else None)
+        # The bar's total costs a second walk of the tree, worth it only when someone watches;
+        # a WARC's pages are not known before it is read.
+        total = None
+        if reporter.wants_total and files_from is None:
+            paths = [task.path for task in plan()]
+            total = None if any(is_warc(path) for path in paths) else len(paths)
+        reporter.start(total)
         batch.run(tasks, opts, jobs=jobs or batch.default_jobs(),
                   timeout=batch.DEFAULT_TIMEOUT if timeout is None else timeout or None,
                   skip_existing=skip_existing, stream=None if outdir else sys.stdout.buffer,
                   on_result=reporter.update, summary=summary)
+    except StripperError as exc:  # warcio missing for a WARC found in a directory
+        reporter.finish(summary, interrupted=True)
+        click.echo(f"strip: {exc}", err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         reporter.finish(summary, interrupted=True)
         sys.exit(130)

@@ -23,3 +23,9 @@ class BatchError(StripperError):
     """A batch cannot run as asked, e.g. the output directory is an input (exit 2)."""
 
     exit_code = 2
+
+
+class ExtraMissing(StripperError):
+    """A feature needs an optional dependency that is not installed (exit 2); the message says what to install."""
+
+    exit_code = 2

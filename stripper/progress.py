@@ -18,10 +18,14 @@ TABLE_FAILURES = 10
 
 
 def summary_line(summary: Summary, interrupted: bool = False) -> str:
-    files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
-    return (f"strip: {'interrupted after ' if interrupted else ''}{files}: {summary.cleaned} cleaned, "
+    unit = "page" if summary.warc_pages else "file"  # WARC records are pages, not files
+    files = f"{summary.files} {unit}" + ("" if summary.files == 1 else "s")
+    line = (f"strip: {'interrupted after ' if interrupted else ''}{files}: {summary.cleaned} cleaned, "
             f"{summary.no_article} no article, {summary.paywalled} paywalled, {summary.skipped} skipped, "
             f"{len(summary.failed)} failed in {summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s)")
+    if summary.warc_skipped:
+        line += f"; {summary.warc_skipped} non-HTML WARC records skipped"
+    return line
 
 
 class PlainReporter:
@@ -99,10 +103,11 @@ class RichReporter:
                       show_header=False)
         table.add_column(style="bold")
         table.add_column(justify="right")
-        for label, value in (("files", summary.files), ("cleaned", summary.cleaned),
+        for label, value in (("pages" if summary.warc_pages else "files", summary.files), ("cleaned", summary.cleaned),
                              ("no article", summary.no_article), ("paywalled", summary.paywalled),
                              ("skipped", summary.skipped), ("failed", len(summary.failed)),
-                             ("seconds", f"{summary.seconds:.1f}"), ("pages/s", f"{summary.pages_per_second:.1f}")):
+                             ("seconds", f"{summary.seconds:.1f}"), ("pages/s", f"{summary.pages_per_second:.1f}"),
+                             *((("non-HTML records", summary.warc_skipped),) if summary.warc_skipped else ())):
             table.add_row(label, str(value), style="red" if label == "failed" and value else None)
         self.console.print(table)
         for path, error in summary.failed[:TABLE_FAILURES]:

@@ -20,6 +20,8 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from .errors import BatchError, InputError, StripperError
 from .options import Options
+from .storage import has_scheme, open_read, url_path
+from .storage import walk as url_walk
 
 # Inputs a directory walk picks when no --glob is given.
 DEFAULT_GLOBS = ("*.html", "*.htm", "*.xhtml", "*.html.gz", "*.htm.gz", "*.xhtml.gz", "*.warc", "*.warc.gz")
@@ -200,7 +202,10 @@ def _tasks(inputs, listed, outdir, output_format, matches, exclude, claims) -> I
         return Task(path, dest, error)
 
     for name in inputs:
-        if os.path.isdir(name):
+        if has_scheme(name):  # a URL: a file, or a folder (prefix) walked through fsspec
+            for path, rel in url_walk(name, matches):
+                yield task(path, rel)
+        elif os.path.isdir(name):
             for path, rel, error in walk(name, matches, exclude):
                 yield task(path, None, error) if error else task(path, rel)
         else:
@@ -208,7 +213,7 @@ def _tasks(inputs, listed, outdir, output_format, matches, exclude, claims) -> I
     for name in listed:
         if os.path.isdir(name):
             continue
-        rel = os.path.normpath(name).lstrip(os.sep)
+        rel = os.path.normpath(url_path(name) if has_scheme(name) else name).lstrip(os.sep)
         if rel == os.pardir or rel.startswith(os.pardir + os.sep):
             yield task(name, None, "a listed name starting with .. would leave the output directory")
         else:
@@ -322,7 +327,7 @@ def strip_file(path: str, opts: Options, record=None) -> Outcome:
 
         return strip_record(path, opts, record)
     try:
-        with open(path, "rb") as fh:
+        with open_read(path) as fh:  # a path, or a URL through fsspec
             data = fh.read(opts.max_bytes + 1)  # never read more than the limit allows
         if len(data) > opts.max_bytes:
             raise InputError(f"input is larger than the --max-bytes limit ({opts.max_bytes} bytes)")
@@ -691,32 +696,49 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
             yield (task, verdict), (None if verdict else args)
 
     pool = Pool(work, jobs, timeout, tasks_per_worker)
-    streamed = 0
+    sink = Sink(options, summary, stream, on_result)
     try:
         for (task, verdict), outcome in pool.imap(items(), ordered=ordered):
-            result = verdict or _result(task, outcome)
-            if result.status in ("cleaned", "empty"):
-                try:
-                    if task.dest is not None:
-                        write_atomic(task.dest, result.output or "")
-                except OSError as exc:
-                    result = Result(task, "failed", error=f"cannot write {display_name(task.dest)}: "
-                                                          f"{exc.strerror or exc}")
-            if stream is not None and task.dest is None:
-                text = stream_text(result, options)
-                if text:
-                    if streamed and options.output_format == "text":
-                        text = "\n" + text  # a blank line between headed outputs, as for several files
-                    stream.write(text.encode("utf-8"))
-                    stream.flush()
-                    streamed += 1
-            summary.add(result)
-            if on_result is not None:
-                on_result(result)
+            sink.add(settle(task, verdict, outcome))
     finally:
         pool.close()
         summary.seconds = time.perf_counter() - started
     return summary
+
+
+class Sink:
+    """Where each result goes, in the order given: the stream (outputs without a dest), the summary, on_result."""
+
+    def __init__(self, options: Options, summary: Summary, stream: BinaryIO | None = None,
+                 on_result: Callable[[Result], None] | None = None):
+        self.options, self.summary, self.stream, self.on_result = options, summary, stream, on_result
+        self.streamed = 0
+
+    def add(self, result: Result) -> None:
+        if self.stream is not None and result.task.dest is None:
+            text = stream_text(result, self.options)
+            if text:
+                if self.streamed and self.options.output_format == "text":
+                    text = "\n" + text  # a blank line between headed outputs, as for several files
+                self.stream.write(text.encode("utf-8"))
+                self.stream.flush()
+                self.streamed += 1
+        self.summary.add(result)
+        if self.on_result is not None:
+            self.on_result(result)
+
+
+def settle(task: Task, verdict: Result | None, outcome: Outcome | Crash | None,
+           write: Callable[[str, str], None] | None = None) -> Result:
+    """The result of a task: its precheck verdict, or its outcome with the output written to
+    task.dest (by `write`, default write_atomic)."""
+    result = verdict or _result(task, outcome)
+    if result.status in ("cleaned", "empty") and task.dest is not None:
+        try:
+            (write or write_atomic)(task.dest, result.output or "")
+        except OSError as exc:
+            result = Result(task, "failed", error=f"cannot write {display_name(task.dest)}: {exc.strerror or exc}")
+    return result
 
 
 def _result(task: Task, outcome: Outcome | Crash) -> Result:

@@ -100,11 +100,14 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
               help="In a batch, give up on a page after this long, 0 for never [default: 30].")
 @click.option("--skip-existing", is_flag=True, help="In a batch, keep outputs that exist (resume a batch).")
 @click.option("-q", "--quiet", is_flag=True, help="In a batch, no progress bar or summary; failures only.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", envvar="DASK_SCHEDULER_ADDRESS", show_envvar=True,
+              help="Run a batch on a Dask cluster: its scheduler (tcp://host:8786), or local for -j worker "
+                   "processes here. Workers read inputs and write outputs themselves. Needs .[dask].")
 @click.version_option(__version__, "-V", "--version", prog_name="stripper")
 def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title: bool, rule_files: tuple[str, ...],
          drop: tuple[str, ...], keep: tuple[str, ...], no_builtin_rules: bool, explain: bool,
          list_rules: bool, output_format: str, globs: tuple[str, ...], files_from, null: bool, jobs: int | None,
-         timeout: float | None, skip_existing: bool, quiet: bool) -> None:
+         timeout: float | None, skip_existing: bool, quiet: bool, dask_address: str | None) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
 
     INPUTS are HTML files (.gz is read transparently), directories (walked for
@@ -129,7 +132,10 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
     if to_dir or (output is None and (has_dir or has_warc or files_from is not None or
                                       (output_format == "jsonl" and len(inputs) > 1))):
         run_batch(inputs, output, opts, globs=globs, files_from=files_from, null=null, jobs=jobs,
-                  timeout=timeout, skip_existing=skip_existing, quiet=quiet)
+                  timeout=timeout, skip_existing=skip_existing, quiet=quiet, dask_address=dask_address)
+    if dask_address and click.get_current_context().get_parameter_source("dask_address").name == "COMMANDLINE":
+        click.echo("strip: note: --dask runs batches (directories, --files-from, WARC files, -o DIR/); "
+                   "this one page is stripped here", err=True)
     if output is not None and len(inputs) > 1:
         raise click.UsageError(f"-o {output} names one file, and there are {len(inputs)} inputs: for one file "
                                "per input give a directory (end it with /); to join them, use > FILE")
@@ -174,10 +180,15 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
 
 
 def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, globs: tuple[str, ...], files_from,
-              null: bool, jobs: int | None, timeout: float | None, skip_existing: bool, quiet: bool) -> None:
-    """One output per input, written under `outdir` or streamed to stdout as JSON Lines; exits."""
+              null: bool, jobs: int | None, timeout: float | None, skip_existing: bool, quiet: bool,
+              dask_address: str | None = None) -> None:
+    """One output per input, written under `outdir` or streamed to stdout; on a Dask cluster with
+    `dask_address`; exits."""
+    from contextlib import ExitStack
+
     from . import batch, warc
     from .progress import reporter_for
+    from .storage import has_scheme
 
     if "-" in inputs or (not inputs and files_from is None):
         raise click.UsageError("standard input cannot be part of a batch; save it to a file first")
@@ -195,39 +206,50 @@ def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, glo
                                 globs=globs or batch.DEFAULT_GLOBS, listed=listed)
 
     summary = batch.Summary()
+    cluster = ExitStack()
     try:
-        if has_warc:
+        if has_warc and not dask_address:
             warc.require_warcio()
         batch.prepare(opts)
-        if outdir is not None:
+        if outdir is not None and not has_scheme(outdir):
             batch.open_outdir(outdir)
-        tasks = warc.expand(plan(batch.read_names(files_from, null) if files_from is not None else None),
-                            opts, summary)
+        tasks = plan(batch.read_names(files_from, null) if files_from is not None else None)
+        if dask_address:
+            from . import dask
+
+            client = cluster.enter_context(dask.connect(dask_address, jobs))
+        else:
+            tasks = warc.expand(tasks, opts, summary)
     except StripperError as exc:
         click.echo(f"strip: {exc}", err=True)
         sys.exit(exc.exit_code)
     reporter = reporter_for(sys.stderr, quiet)
-    try:
-        # The bar's total costs a second walk of the tree, worth it only when someone watches;
-        # a WARC's pages are not known before it is read.
-        total = None
-        if reporter.wants_total and files_from is None:
-            paths = [task.path for task in plan()]
-            total = None if any(is_warc(path) for path in paths) else len(paths)
-        reporter.start(total)
-        batch.run(tasks, opts, jobs=jobs or batch.default_jobs(),
-                  timeout=batch.DEFAULT_TIMEOUT if timeout is None else timeout or None,
-                  skip_existing=skip_existing, stream=None if outdir else sys.stdout.buffer,
-                  on_result=reporter.update, summary=summary)
-    except StripperError as exc:  # warcio missing for a WARC found in a directory
-        reporter.finish(summary, interrupted=True)
-        click.echo(f"strip: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        reporter.finish(summary, interrupted=True)
-        sys.exit(130)
-    except BrokenPipeError:  # the reader of our stream went away (| head): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_INPUT)
+    stream = None if outdir else sys.stdout.buffer
+    with cluster:  # a Dask client (and its local cluster) is closed whatever happens
+        try:
+            # The bar's total costs a second walk of the tree, worth it only when someone watches;
+            # a WARC's pages are not known before it is read.
+            total = None
+            if reporter.wants_total and files_from is None:
+                paths = [task.path for task in plan()]
+                total = None if any(is_warc(path) for path in paths) else len(paths)
+            reporter.start(total)
+            if dask_address:
+                dask.run(tasks, opts, client, skip_existing=skip_existing, stream=stream,
+                         on_result=reporter.update, summary=summary)
+            else:
+                batch.run(tasks, opts, jobs=jobs or batch.default_jobs(),
+                          timeout=batch.DEFAULT_TIMEOUT if timeout is None else timeout or None,
+                          skip_existing=skip_existing, stream=stream, on_result=reporter.update, summary=summary)
+        except StripperError as exc:  # warcio missing for a WARC found in a directory
+            reporter.finish(summary, interrupted=True)
+            click.echo(f"strip: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            reporter.finish(summary, interrupted=True)
+            sys.exit(130)
+        except BrokenPipeError:  # the reader of our stream went away (| head): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_INPUT)
     reporter.finish(summary)
     sys.exit(EXIT_INPUT if summary.failed else EXIT_OK)

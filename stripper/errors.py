@@ -29,3 +29,9 @@ class ExtraMissing(StripperError):
     """A feature needs an optional dependency that is not installed (exit 2); the message says what to install."""
 
     exit_code = 2
+
+
+class ClusterError(StripperError):
+    """A Dask scheduler cannot be reached, has no workers, or its workers cannot run stripper (exit 2)."""
+
+    exit_code = 2

@@ -19,6 +19,7 @@ from typing import BinaryIO, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .errors import ExtraMissing, InputError, StripperError
+from .storage import open_read
 
 WARC_GLOBS = ("*.warc", "*.warc.gz")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -224,9 +225,21 @@ def record_name(record: Record, extension: str) -> str:
     return f"{slug}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:HASH_CHARS]}{extension}"
 
 
-def records_folder(dest: str) -> str:
-    """Where a WARC's records go: its own output path without the extension (`out/crawl.txt` -> `out/crawl`)."""
-    return os.path.splitext(dest)[0]
+def record_extension(opts) -> str:
+    from .batch import DEFAULT_EXTENSION, EXTENSIONS
+
+    return EXTENSIONS.get(opts.output_format, DEFAULT_EXTENSION)
+
+
+def record_task(task, record: Record, extension: str):
+    """The batch task of one record of the WARC of `task`: its output goes under the WARC's own
+    output path less its extension (`out/crawl.txt` -> `out/crawl/<record_name>`)."""
+    from .batch import Task
+
+    dest = None
+    if task.dest is not None:
+        dest = os.path.join(os.path.splitext(task.dest)[0], record_name(record, extension))
+    return Task(task.path, dest, record=record)
 
 
 def render_record(article, opts, record: Record, path: str) -> str:
@@ -259,28 +272,24 @@ def strip_record(path: str, opts, record: Record):
 
 
 def expand(tasks, opts, summary=None):
-    """Batch tasks with each WARC's task replaced by one task per HTML record, in file order.
+    """Batch tasks with each WARC's task replaced by one task per HTML record (`record_task`), in file order.
 
-    A record's output goes under the WARC's own output path less its extension
-    (`out/crawl.txt` -> `out/crawl/<record_name>`). A WARC that cannot be read
-    (to the end) becomes a failed task after the tasks of the records read;
-    skipped records are counted in `summary.warc_skipped`. Raises ExtraMissing
-    when a WARC comes and warcio is not installed.
+    A WARC that cannot be read to the end becomes a failed task after the tasks
+    of the records read; skipped records are counted in `summary.warc_skipped`.
+    Raises ExtraMissing when a WARC comes and warcio is not installed.
     """
-    from .batch import DEFAULT_EXTENSION, EXTENSIONS, Task
+    from .batch import Task
 
-    extension = EXTENSIONS.get(opts.output_format, DEFAULT_EXTENSION)
+    extension = record_extension(opts)
     for task in tasks:
         if task.error or task.record is not None or not is_warc(task.path):
             yield task
             continue
-        folder = records_folder(task.dest) if task.dest is not None else None
         skipped: Counter = Counter()
         try:
-            with open(task.path, "rb") as fh:
+            with open_read(task.path) as fh:
                 for rec in records(fh, max_bytes=opts.max_bytes, skipped=skipped):
-                    dest = os.path.join(folder, record_name(rec, extension)) if folder is not None else None
-                    yield Task(task.path, dest, record=rec)
+                    yield record_task(task, rec, extension)
         except OSError as exc:
             yield Task(task.path, error=exc.strerror or str(exc))
         except InputError as exc:

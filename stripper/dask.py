@@ -1,0 +1,333 @@
+"""Batches on a Dask cluster, and pages already held in a Dask bag.
+
+`run` is `batch.run` on dask.distributed workers instead of local processes:
+the client plans (walks directories, reads --files-from), writes the stream
+and counts; each worker reads its inputs and writes its outputs itself, so
+paths and URLs must mean the same on every worker. Files go in chunks of
+FILES_PER_TASK; a WARC is first indexed on a worker (`warc.chunk_offsets`),
+then its runs of RECORDS_PER_TASK pages are stripped in parallel.
+`strip_bag` strips the pages of a Dask bag. Library code: nothing prints.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
+
+from . import __version__, batch, storage, warc
+from .batch import Result, Summary, Task
+from .errors import ClusterError, ExtraMissing, StripperError
+from .options import Options
+
+INSTALL_HINT = "--dask needs dask.distributed: pip install 'stripper[dask]'"
+# Pages per Dask task: a task should take well over the scheduler's few ms per task.
+FILES_PER_TASK = 8
+RECORDS_PER_TASK = 64
+# Tasks in flight per worker thread: enough that no worker waits, few enough that memory stays bounded.
+TASKS_PER_THREAD = 4
+# Seconds to reach a scheduler, and to wait for its first worker.
+CONNECT_SECONDS = 10
+WORKER_WAIT_SECONDS = 60
+
+
+def require_distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise ExtraMissing(INSTALL_HINT) from None
+    return distributed
+
+
+@contextmanager
+def connect(address: str, jobs: int | None = None) -> Iterator[Any]:
+    """A Client of the scheduler at `address`, or, for "local", of a LocalCluster of `jobs`
+    single-threaded worker processes on this machine; closed (with the cluster) on exit.
+    Raises ClusterError when the scheduler cannot be reached or its workers cannot run stripper."""
+    distributed = require_distributed()
+    cluster = client = None
+    try:
+        if address == "local":
+            cluster = distributed.LocalCluster(n_workers=jobs or batch.default_jobs(), threads_per_worker=1,
+                                               processes=True, dashboard_address=":0",
+                                               silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+        else:
+            client = distributed.Client(address, timeout=CONNECT_SECONDS)
+        check_workers(client)
+    except (OSError, TimeoutError, ValueError) as exc:
+        _close(client, cluster)
+        raise ClusterError(f"cannot use the Dask scheduler at {address}: {exc}") from None
+    except BaseException:
+        _close(client, cluster)
+        raise
+    try:
+        yield client
+    finally:
+        _close(client, cluster)
+
+
+def _close(client, cluster) -> None:
+    for thing in (client, cluster):
+        if thing is not None:
+            try:
+                thing.close()
+            except Exception:  # noqa: BLE001 - closing must not hide what went wrong before
+                pass
+
+
+def worker_version() -> str:
+    return __version__
+
+
+def check_workers(client) -> None:
+    """Wait for a worker; every worker must import the same stripper as this client. Raises ClusterError."""
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+    except TimeoutError:
+        raise ClusterError(f"the Dask scheduler has no workers (waited {WORKER_WAIT_SECONDS} s)") from None
+    try:
+        versions = client.run(worker_version)
+    except Exception as exc:  # noqa: BLE001 - e.g. ModuleNotFoundError on a worker
+        raise ClusterError(f"Dask workers cannot run stripper ({type(exc).__name__}: {exc}); "
+                           "install the same stripper on every worker") from None
+    other = {v for v in versions.values() if v != __version__}
+    if other:
+        raise ClusterError(f"Dask workers run stripper {', '.join(sorted(other))}, this client {__version__}; "
+                           "install the same version everywhere")
+
+
+# -- on a worker ---------------------------------------------------------------
+
+def _precheck(task: Task, skip_existing: bool) -> Result | None:
+    if task.dest is not None and storage.has_scheme(task.dest):
+        return Result(task, "skipped") if skip_existing and storage.exists(task.dest) else None
+    return batch._precheck(task, skip_existing)
+
+
+def _finish(task: Task, opts: Options, skip_existing: bool) -> Result:
+    """Strip one page (a file, or a WARC record) and write its output, as batch.run does in its parent."""
+    verdict = _precheck(task, skip_existing)
+    outcome = None
+    if verdict is None:
+        outcome = batch.strip_file(task.path, opts, task.record)
+    result = batch.settle(task, verdict, outcome, write=storage.write_text)
+    if task.dest is not None:
+        result.output = None  # written here: don't send it back
+    if task.record is not None:
+        result.task = replace(task, record=task.record._replace(body=b""))  # the client needs only the names
+    return result
+
+
+def strip_files(tasks: list[Task], opts: Options, skip_existing: bool) -> list[Result]:
+    """A Dask task: strip a chunk of files."""
+    return [_finish(task, opts, skip_existing) for task in tasks]
+
+
+def index_warc(path: str, max_bytes: int, every: int) -> tuple[list[int], int, str | None]:
+    """A Dask task: where each run of `every` pages starts, how many records are skipped, and
+    the error that ends the WARC early (or None)."""
+    try:
+        with storage.open_read(path) as fh:
+            offsets, _, skipped, error = warc.chunk_offsets(fh, max_bytes=max_bytes, every=every)
+    except OSError as exc:
+        return [], 0, exc.strerror or str(exc)
+    return offsets, sum(skipped.values()), error
+
+
+def strip_warc_part(task: Task, opts: Options, start: int, end: int | None, skip_existing: bool) -> list[Result]:
+    """A Dask task: strip the pages of the WARC of `task` whose records start in [start, end)."""
+    results = []
+    extension = warc.record_extension(opts)
+    try:
+        with storage.open_read(task.path) as fh:
+            for record in warc.records(fh, max_bytes=opts.max_bytes, start=start, end=end):
+                results.append(_finish(warc.record_task(task, record, extension), opts, skip_existing))
+    except (OSError, StripperError) as exc:
+        error = getattr(exc, "strerror", None) or str(exc)
+        results.append(Result(Task(task.path, error=error), "failed", error=error))
+    return results
+
+
+# -- on the client ---------------------------------------------------------------
+
+@dataclass
+class _Unit:
+    """Inputs whose results go out together, in input order: a chunk of files, or one WARC
+    (its parts known once it is indexed), or a task that failed before any work."""
+
+    tasks: list[Task]
+    parts: list[tuple] | None = None  # submit args per part; None: a WARC not indexed yet
+    submitted: int = 0
+    done: dict[int, list[Result]] = field(default_factory=dict)
+    emitted: int = 0
+    tail: list[Result] = field(default_factory=list)  # after the parts: a WARC's error
+
+    @property
+    def complete(self) -> bool:
+        return self.parts is not None and self.emitted == len(self.parts)
+
+
+def _failed(tasks: list[Task], exc: BaseException) -> list[Result]:
+    error = f"Dask task failed: {type(exc).__name__}: {exc}"
+    return [Result(task, "failed", error=error) for task in tasks]
+
+
+def run(tasks: Iterable[Task], options: Options, client, *, skip_existing: bool = False,
+        stream: BinaryIO | None = None, on_result: Callable[[Result], None] | None = None,
+        summary: Summary | None = None, files_per_task: int = FILES_PER_TASK,
+        records_per_task: int = RECORDS_PER_TASK) -> Summary:
+    """batch.run on the workers of `client`: the same outputs, results, stream and summary.
+
+    WARC tasks are expanded on workers (give the plan as it is, not warc.expand-ed).
+    Raises RulesError before any work when the rules are broken.
+    """
+    from distributed import as_completed
+
+    batch.prepare(options)
+    summary = summary if summary is not None else Summary()
+    sink = batch.Sink(options, summary, stream, on_result)
+    started = time.perf_counter()
+    ordered = stream is not None
+    limit = TASKS_PER_THREAD * max(1, sum(client.nthreads().values()))
+    tasks = iter(tasks)
+    units: deque[_Unit] = deque()
+    owners: dict[Any, tuple[_Unit, int | None]] = {}  # future -> (unit, part index; None: a WARC's index)
+    pending = as_completed()
+    exhausted = False
+
+    def submit(unit: _Unit, index: int | None, func, *args) -> None:
+        future = client.submit(func, *args, pure=False)
+        owners[future] = (unit, index)
+        pending.add(future)
+
+    def next_unit() -> _Unit | None:
+        chunk: list[Task] = []
+        for task in tasks:
+            if task.error:
+                unit = _Unit([task], parts=[()], done={0: [Result(task, "failed", error=task.error)]})
+            elif warc.is_warc(task.path):
+                unit = _Unit([task])
+                submit(unit, None, index_warc, task.path, options.max_bytes, records_per_task)
+            else:
+                chunk.append(task)
+                if len(chunk) < files_per_task:
+                    continue
+                return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing)])
+            if chunk:  # the files before this one go first
+                units.append(_Unit(chunk, parts=[(strip_files, chunk, options, skip_existing)]))
+            return unit
+        return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing)]) if chunk else None
+
+    def fill() -> None:
+        nonlocal exhausted
+        while len(owners) < limit:
+            waiting = next((u for u in units if u.parts is not None and u.submitted < len(u.parts)
+                            and u.parts[u.submitted]), None)
+            if waiting is not None:
+                submit(waiting, waiting.submitted, *waiting.parts[waiting.submitted])
+                waiting.submitted += 1
+                continue
+            if exhausted or len(units) >= 2 * limit:  # held results stay bounded
+                return
+            unit = next_unit()
+            if unit is None:
+                exhausted = True
+                return
+            units.append(unit)
+
+    def emit() -> None:
+        for unit in list(units):
+            while unit.parts is not None:
+                index = unit.emitted if ordered else next(iter(unit.done), None)
+                if index not in unit.done:
+                    break
+                for result in unit.done.pop(index):
+                    sink.add(result)
+                unit.emitted += 1
+            if unit.complete:
+                for result in unit.tail:
+                    sink.add(result)
+                units.remove(unit)
+            elif ordered:
+                return  # later units wait for this one
+
+    def settle(future) -> None:
+        unit, index = owners.pop(future)
+        try:
+            value = future.result()
+        except Exception as exc:  # noqa: BLE001 - a worker died, or the task failed: report, go on
+            value = exc
+        if index is None:  # a WARC's index
+            task = unit.tasks[0]
+            offsets, skipped, error = ([], 0, f"Dask task failed: {type(value).__name__}: {value}") \
+                if isinstance(value, BaseException) else value
+            summary.warc_skipped += skipped
+            ends = offsets[1:] + [None]
+            unit.parts = [(strip_warc_part, task, options, start, end, skip_existing)
+                          for start, end in zip(offsets, ends)]
+            if error:
+                unit.tail = [Result(task, "failed", error=error)]
+            return
+        if isinstance(value, BaseException):
+            args = unit.parts[index]
+            value = _failed(args[1] if args[0] is strip_files else [args[1]], value)
+        elif unit.tail:  # the index already reported why this WARC ends early
+            value = [r for r in value if r.task.record is not None]
+        unit.done[index] = value
+
+    try:
+        while True:
+            fill()
+            emit()
+            if owners:
+                settle(next(pending))
+            elif exhausted:
+                break
+    finally:
+        if owners:
+            client.cancel(list(owners))
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- pages in a Dask bag ------------------------------------------------------------
+
+def _options(options: dict) -> Options:
+    for key in ("rule_files", "drop", "keep"):
+        if key in options and not isinstance(options[key], tuple):
+            options[key] = tuple(options[key])
+    return Options().but(**options)
+
+
+def strip_page(item: Any, opts: Options) -> dict[str, Any]:
+    """`Article.to_dict()` of one page: HTML (str or bytes) or a dict with "html" and maybe "url".
+    A page that cannot be read gives {"url": …, "error": …} instead."""
+    from . import strip
+
+    url = None
+    if isinstance(item, dict):
+        item, url = item.get("html"), item.get("url")
+    try:
+        return strip(item or "", options=opts if url is None else opts.but(url=url)).to_dict()
+    except StripperError as exc:
+        return {"url": url, "error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - one page must not stop a crawl
+        return {"url": url, "error": f"internal error: {type(exc).__name__}: {exc}"}
+
+
+def strip_bag(bag, **options):
+    """A Dask bag of `Article.to_dict()` dicts, one per page of `bag`.
+
+    Pages are HTML (str or bytes) or dicts with "html" and optionally "url".
+    `options` are Options fields (`include_title=False`, `drop=[".promo"]`, …).
+    A page that cannot be read gives {"url": …, "error": …}. Raises RulesError
+    at once when `rule_files` are broken (workers must reach them at the same paths).
+    """
+    from .rules.filters import user_rules
+
+    opts = _options(dict(options))
+    user_rules(opts.rule_files)
+    return bag.map(strip_page, opts)

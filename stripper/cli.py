@@ -234,12 +234,12 @@ def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, glo
                 paths = [task.path for task in plan()]
                 total = None if any(is_warc(path) for path in paths) else len(paths)
             reporter.start(total)
+            timeout = batch.DEFAULT_TIMEOUT if timeout is None else timeout or None
             if dask_address:
-                dask.run(tasks, opts, client, skip_existing=skip_existing, stream=stream,
+                dask.run(tasks, opts, client, timeout=timeout, skip_existing=skip_existing, stream=stream,
                          on_result=reporter.update, summary=summary)
             else:
-                batch.run(tasks, opts, jobs=jobs or batch.default_jobs(),
-                          timeout=batch.DEFAULT_TIMEOUT if timeout is None else timeout or None,
+                batch.run(tasks, opts, jobs=jobs or batch.default_jobs(), timeout=timeout,
                           skip_existing=skip_existing, stream=stream, on_result=reporter.update, summary=summary)
         except StripperError as exc:  # warcio missing for a WARC found in a directory
             reporter.finish(summary, interrupted=True)

@@ -11,6 +11,9 @@ then its runs of RECORDS_PER_TASK pages are stripped in parallel.
 from __future__ import annotations
 
 import logging
+import multiprocessing.context
+import multiprocessing.process
+import threading
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -101,29 +104,92 @@ def check_workers(client) -> None:
 
 # -- on a worker ---------------------------------------------------------------
 
+class _KeptPool(batch.Pool):
+    """A batch.Pool of one process that outlives `imap`: a Dask worker thread keeps it for all its tasks.
+
+    Pages run in it, as locally, so a page past the timeout (or one that kills
+    its process) fails alone and the Dask worker goes on.
+    """
+
+    def __init__(self, timeout: float):
+        super().__init__(batch.strip_file, 1, timeout)
+        self.ctx = _Spawn()
+
+    def close(self) -> None:
+        pass  # imap closes its pool when done; this one stays up (its process is a daemon)
+
+
+_starting = threading.Lock()
+
+
+class _Child(multiprocessing.context.SpawnProcess):
+    """Spawned (forking a Dask worker, a process with threads, is not safe), and allowed in a daemon.
+
+    Dask workers are daemon processes, which multiprocessing forbids to have
+    children lest they outlive them. Ours cannot: it serves one pipe and ends
+    when the worker's end closes (batch._serve), so the rule is lifted while it starts.
+    """
+
+    def start(self) -> None:
+        config = multiprocessing.process.current_process()._config
+        with _starting:
+            daemon = config.pop("daemon", None)
+            try:
+                super().start()
+            finally:
+                if daemon is not None:
+                    config["daemon"] = daemon
+
+
+class _Spawn(multiprocessing.context.SpawnContext):
+    Process = _Child
+
+
+_threads = threading.local()
+
+
+def _pool(timeout: float | None) -> _KeptPool | None:
+    if not timeout:
+        return None
+    pool = getattr(_threads, "pool", None)
+    if pool is None or pool.timeout != timeout:
+        if pool is not None:
+            batch.Pool.close(pool)
+        pool = _threads.pool = _KeptPool(timeout)
+    return pool
+
+
 def _precheck(task: Task, skip_existing: bool) -> Result | None:
     if task.dest is not None and storage.has_scheme(task.dest):
         return Result(task, "skipped") if skip_existing and storage.exists(task.dest) else None
     return batch._precheck(task, skip_existing)
 
 
-def _finish(task: Task, opts: Options, skip_existing: bool) -> Result:
-    """Strip one page (a file, or a WARC record) and write its output, as batch.run does in its parent."""
-    verdict = _precheck(task, skip_existing)
-    outcome = None
-    if verdict is None:
-        outcome = batch.strip_file(task.path, opts, task.record)
-    result = batch.settle(task, verdict, outcome, write=storage.write_text)
-    if task.dest is not None:
-        result.output = None  # written here: don't send it back
-    if task.record is not None:
-        result.task = replace(task, record=task.record._replace(body=b""))  # the client needs only the names
-    return result
+def _strip_all(tasks: Iterable[Task], opts: Options, skip_existing: bool, timeout: float | None) -> list[Result]:
+    """Strip pages (files, or WARC records) and write their outputs, as batch.run does."""
+    def items():
+        for task in tasks:
+            verdict = _precheck(task, skip_existing)
+            args = (task.path, opts) if task.record is None else (task.path, opts, task.record)
+            yield (task, verdict), (None if verdict else args)
+
+    pool = _pool(timeout)
+    done = pool.imap(items(), ordered=True) if pool else (
+        (key, None if args is None else batch.strip_file(*args)) for key, args in items())
+    results = []
+    for (task, verdict), outcome in done:
+        result = batch.settle(task, verdict, outcome, write=storage.write_text)
+        if task.dest is not None:
+            result.output = None  # written here: don't send it back
+        if task.record is not None:  # the client needs the record's names, not its body
+            result.task = replace(task, record=task.record._replace(body=b""))
+        results.append(result)
+    return results
 
 
-def strip_files(tasks: list[Task], opts: Options, skip_existing: bool) -> list[Result]:
+def strip_files(tasks: list[Task], opts: Options, skip_existing: bool, timeout: float | None) -> list[Result]:
     """A Dask task: strip a chunk of files."""
-    return [_finish(task, opts, skip_existing) for task in tasks]
+    return _strip_all(tasks, opts, skip_existing, timeout)
 
 
 def index_warc(path: str, max_bytes: int, every: int) -> tuple[list[int], int, str | None]:
@@ -137,18 +203,22 @@ def index_warc(path: str, max_bytes: int, every: int) -> tuple[list[int], int, s
     return offsets, sum(skipped.values()), error
 
 
-def strip_warc_part(task: Task, opts: Options, start: int, end: int | None, skip_existing: bool) -> list[Result]:
+def strip_warc_part(task: Task, opts: Options, start: int, end: int | None, skip_existing: bool,
+                    timeout: float | None) -> list[Result]:
     """A Dask task: strip the pages of the WARC of `task` whose records start in [start, end)."""
-    results = []
     extension = warc.record_extension(opts)
-    try:
-        with storage.open_read(task.path) as fh:
-            for record in warc.records(fh, max_bytes=opts.max_bytes, start=start, end=end):
-                results.append(_finish(warc.record_task(task, record, extension), opts, skip_existing))
-    except (OSError, StripperError) as exc:
-        error = getattr(exc, "strerror", None) or str(exc)
-        results.append(Result(Task(task.path, error=error), "failed", error=error))
-    return results
+    failure: list[Result] = []
+
+    def record_tasks():
+        try:
+            with storage.open_read(task.path) as fh:
+                for record in warc.records(fh, max_bytes=opts.max_bytes, start=start, end=end):
+                    yield warc.record_task(task, record, extension)
+        except (OSError, StripperError) as exc:
+            error = getattr(exc, "strerror", None) or str(exc)
+            failure.append(Result(Task(task.path, error=error), "failed", error=error))
+
+    return _strip_all(record_tasks(), opts, skip_existing, timeout) + failure
 
 
 # -- on the client ---------------------------------------------------------------
@@ -175,12 +245,14 @@ def _failed(tasks: list[Task], exc: BaseException) -> list[Result]:
     return [Result(task, "failed", error=error) for task in tasks]
 
 
-def run(tasks: Iterable[Task], options: Options, client, *, skip_existing: bool = False,
-        stream: BinaryIO | None = None, on_result: Callable[[Result], None] | None = None,
-        summary: Summary | None = None, files_per_task: int = FILES_PER_TASK,
-        records_per_task: int = RECORDS_PER_TASK) -> Summary:
+def run(tasks: Iterable[Task], options: Options, client, *, timeout: float | None = batch.DEFAULT_TIMEOUT,
+        skip_existing: bool = False, stream: BinaryIO | None = None,
+        on_result: Callable[[Result], None] | None = None, summary: Summary | None = None,
+        files_per_task: int = FILES_PER_TASK, records_per_task: int = RECORDS_PER_TASK) -> Summary:
     """batch.run on the workers of `client`: the same outputs, results, stream and summary.
 
+    With a `timeout`, each worker thread strips in a child process of its own,
+    so a page that hangs or crashes fails alone, as in a local batch.
     WARC tasks are expanded on workers (give the plan as it is, not warc.expand-ed).
     Raises RulesError before any work when the rules are broken.
     """
@@ -195,7 +267,7 @@ def run(tasks: Iterable[Task], options: Options, client, *, skip_existing: bool 
     tasks = iter(tasks)
     units: deque[_Unit] = deque()
     owners: dict[Any, tuple[_Unit, int | None]] = {}  # future -> (unit, part index; None: a WARC's index)
-    pending = as_completed()
+    pending = as_completed(loop=client.loop)
     exhausted = False
 
     def submit(unit: _Unit, index: int | None, func, *args) -> None:
@@ -215,11 +287,11 @@ def run(tasks: Iterable[Task], options: Options, client, *, skip_existing: bool 
                 chunk.append(task)
                 if len(chunk) < files_per_task:
                     continue
-                return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing)])
+                return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing, timeout)])
             if chunk:  # the files before this one go first
-                units.append(_Unit(chunk, parts=[(strip_files, chunk, options, skip_existing)]))
+                units.append(_Unit(chunk, parts=[(strip_files, chunk, options, skip_existing, timeout)]))
             return unit
-        return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing)]) if chunk else None
+        return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing, timeout)]) if chunk else None
 
     def fill() -> None:
         nonlocal exhausted
@@ -266,7 +338,7 @@ def run(tasks: Iterable[Task], options: Options, client, *, skip_existing: bool 
                 if isinstance(value, BaseException) else value
             summary.warc_skipped += skipped
             ends = offsets[1:] + [None]
-            unit.parts = [(strip_warc_part, task, options, start, end, skip_existing)
+            unit.parts = [(strip_warc_part, task, options, start, end, skip_existing, timeout)
                           for start, end in zip(offsets, ends)]
             if error:
                 unit.tail = [Result(task, "failed", error=error)]

@@ -92,6 +92,16 @@ def test_failures_are_reported_per_file(client, site, tmp_path):
         assert failed["cut.warc"].startswith("truncated WARC")
 
 
+def test_a_page_past_the_timeout_fails_alone(client, tmp_path):
+    for name in ("a", "b", "c"):
+        write(tmp_path / "in" / f"{name}.html", page(name.upper()))
+    os.mkfifo(tmp_path / "in" / "hang.html")  # opening it waits for a writer that never comes
+    summary, _ = on_cluster(client, [str(tmp_path / "in")], str(tmp_path / "out"), timeout=1)
+    assert [(os.path.basename(path), error) for path, error in summary.failed] == [
+        ("hang.html", "timed out after 1 s (worker killed)")]
+    assert sorted(tree(tmp_path / "out")) == ["a.txt", "b.txt", "c.txt"]
+
+
 def test_jsonl_stream_equals_a_local_run_in_order(client, site):
     _, remote = on_cluster(client, [site], fmt="jsonl", records_per_task=2, files_per_task=2)
     _, here = local([site], fmt="jsonl")

@@ -171,8 +171,12 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
         for i, (label, body) in enumerate(results)
     )
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            click.echo(f"strip: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INPUT)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

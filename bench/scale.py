@@ -26,13 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the worktree's stripper, not an installed one
 
+from bench.batch import pages_in, stage  # noqa: E402
 from stripper import Options, batch, warc  # noqa: E402
-
-
-def pages_in(folder: str, limit: int) -> list[str]:
-    found = [path for path, _, error in batch.walk(folder, batch.compile_globs(batch.DEFAULT_GLOBS[:6]))
-             if not error]
-    return found[:limit]
 
 
 def page_url(path: str) -> str:
@@ -60,17 +55,6 @@ def write_warc(pages: list[str], dest: str) -> str:
             writer.write_record(writer.create_warc_record(page_url(path), "response", payload=io.BytesIO(body),
                                                           http_headers=http))
     return dest
-
-
-def stage(pages: list[str], folder: str) -> str:
-    os.makedirs(folder)
-    for i, src in enumerate(pages):
-        dest = os.path.join(folder, f"{i:06d}-{os.path.basename(src)}")
-        try:
-            os.link(src, dest)
-        except OSError:
-            shutil.copyfile(src, dest)
-    return folder
 
 
 def fresh(outdir: str) -> str:
@@ -131,7 +115,7 @@ def main() -> None:
     pages = pages_in(args.folder, args.pages)
     tmp = tempfile.mkdtemp(prefix="stripper-scale-")
     try:
-        files = stage(pages, os.path.join(tmp, "pages"))
+        files = str(stage(pages, Path(tmp) / "pages"))
         print(f"{len(pages)} pages from {args.folder}, {args.repeat} rounds; load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
         if "warc" not in args.skip:

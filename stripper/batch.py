@@ -672,6 +672,15 @@ def _precheck(task: Task, skip_existing: bool) -> Result | None:
     return None
 
 
+def work_items(tasks: Iterable[Task], options: Options, skip_existing: bool,
+               precheck: Callable[[Task, bool], Result | None] | None = None) -> Iterator[tuple]:
+    """Pool.imap items for tasks: key (task, precheck verdict), args for strip_file (None when decided)."""
+    for task in tasks:
+        verdict = (precheck or _precheck)(task, skip_existing)
+        args = (task.path, options) if task.record is None else (task.path, options, task.record)
+        yield (task, verdict), (None if verdict else args)
+
+
 def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
         skip_existing: bool = False, stream: BinaryIO | None = None,
         on_result: Callable[[Result], None] | None = None, summary: Summary | None = None,
@@ -689,16 +698,10 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
     started = time.perf_counter()
     ordered = stream is not None
 
-    def items():
-        for task in tasks:
-            verdict = _precheck(task, skip_existing)
-            args = (task.path, options) if task.record is None else (task.path, options, task.record)
-            yield (task, verdict), (None if verdict else args)
-
     pool = Pool(work, jobs, timeout, tasks_per_worker)
     sink = Sink(options, summary, stream, on_result)
     try:
-        for (task, verdict), outcome in pool.imap(items(), ordered=ordered):
+        for (task, verdict), outcome in pool.imap(work_items(tasks, options, skip_existing), ordered=ordered):
             sink.add(settle(task, verdict, outcome))
     finally:
         pool.close()

@@ -167,15 +167,10 @@ def _precheck(task: Task, skip_existing: bool) -> Result | None:
 
 def _strip_all(tasks: Iterable[Task], opts: Options, skip_existing: bool, timeout: float | None) -> list[Result]:
     """Strip pages (files, or WARC records) and write their outputs, as batch.run does."""
-    def items():
-        for task in tasks:
-            verdict = _precheck(task, skip_existing)
-            args = (task.path, opts) if task.record is None else (task.path, opts, task.record)
-            yield (task, verdict), (None if verdict else args)
-
+    items = batch.work_items(tasks, opts, skip_existing, _precheck)
     pool = _pool(timeout)
-    done = pool.imap(items(), ordered=True) if pool else (
-        (key, None if args is None else batch.strip_file(*args)) for key, args in items())
+    done = pool.imap(items, ordered=True) if pool else (
+        (key, None if args is None else batch.strip_file(*args)) for key, args in items)
     results = []
     for (task, verdict), outcome in done:
         result = batch.settle(task, verdict, outcome, write=storage.write_text)

@@ -13,9 +13,11 @@ import click
 from . import __version__
 from .errors import StripperError
 from .options import Options
-from .warc import is_warc
+from .warc import is_warc, looks_like_warc
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_ARTICLE = 0, 1, 2, 3
+# Bytes of standard input looked at to tell a WARC (gzip needs a few hundred: its code tables come first).
+WARC_SNIFF_BYTES = 4096
 
 EPILOG = """\b
 Examples:
@@ -36,6 +38,24 @@ def read_input(name: str) -> bytes:
         return sys.stdin.buffer.read()
     with open(name, "rb") as fh:
         return fh.read()
+
+
+def stdin_is_warc() -> bool:
+    """Is standard input a WARC? Looks at its first bytes without taking them."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None or sys.stdin.isatty():
+        return False
+    try:
+        if hasattr(stream, "peek"):
+            head = stream.peek(WARC_SNIFF_BYTES)[:WARC_SNIFF_BYTES]
+        elif stream.seekable():
+            head = stream.read(WARC_SNIFF_BYTES)
+            stream.seek(0)
+        else:
+            return False
+    except (OSError, ValueError):
+        return False
+    return looks_like_warc(head)
 
 
 def same_file(a: str, b: str) -> bool:
@@ -127,6 +147,10 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
     output = None if output == "-" else output
     has_dir = any(name != "-" and os.path.isdir(name) for name in inputs)
     has_warc = any(is_warc(name) for name in inputs)  # one file per record: always a batch
+    if inputs in ((), ("-",)) and files_from is None and stdin_is_warc():
+        inputs = ("-",)
+        run_batch(inputs, output, opts, globs=globs, files_from=None, null=null, jobs=jobs, timeout=timeout,
+                  skip_existing=skip_existing, quiet=quiet, stdin_warc=True)
     to_dir = output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)
                                      or has_dir or has_warc or files_from is not None)
     if to_dir or (output is None and (has_dir or has_warc or files_from is not None or
@@ -185,19 +209,19 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
 
 def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, globs: tuple[str, ...], files_from,
               null: bool, jobs: int | None, timeout: float | None, skip_existing: bool, quiet: bool,
-              dask_address: str | None = None) -> None:
+              dask_address: str | None = None, stdin_warc: bool = False) -> None:
     """One output per input, written under `outdir` or streamed to stdout; on a Dask cluster with
-    `dask_address`; exits."""
+    `dask_address`; with `stdin_warc`, the pages of the WARC on standard input (read here); exits."""
     from contextlib import ExitStack
 
     from . import batch, warc
     from .progress import reporter_for
     from .storage import has_scheme
 
-    if "-" in inputs or (not inputs and files_from is None):
+    if ("-" in inputs and not stdin_warc) or (not inputs and files_from is None):
         raise click.UsageError("standard input cannot be part of a batch; save it to a file first")
     only_files = files_from is None and not any(os.path.isdir(name) for name in inputs)
-    has_warc = any(is_warc(name) for name in inputs)
+    has_warc = stdin_warc or any(is_warc(name) for name in inputs)
     if outdir is None and opts.output_format != "jsonl" and not (has_warc and only_files):
         raise click.UsageError("a batch needs -o DIR/ to write files into, or --format jsonl to stream")
     if opts.url and (len(inputs) > 1 or files_from is not None or os.path.isdir(inputs[0])):
@@ -206,6 +230,9 @@ def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, glo
         raise click.UsageError("--url names one page; each WARC record's own target URI is used")
 
     def plan(listed=None):
+        if stdin_warc:  # its pages go under OUTDIR/stdin/
+            return iter([batch.Task(warc.STDIN, batch.output_path(outdir, "stdin", opts.output_format)
+                                    if outdir is not None else None)])
         return batch.iter_tasks(inputs, outdir, output_format=opts.output_format,
                                 globs=globs or batch.DEFAULT_GLOBS, listed=listed)
 
@@ -223,7 +250,7 @@ def run_batch(inputs: tuple[str, ...], outdir: str | None, opts: Options, *, glo
 
             client = cluster.enter_context(dask.connect(dask_address, jobs))
         else:
-            tasks = warc.expand(tasks, opts, summary)
+            tasks = warc.expand(tasks, opts, summary, stdin=sys.stdin.buffer if stdin_warc else None)
     except StripperError as exc:
         click.echo(f"strip: {exc}", err=True)
         sys.exit(exc.exit_code)

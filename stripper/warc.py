@@ -23,6 +23,9 @@ from .storage import open_read
 
 WARC_GLOBS = ("*.warc", "*.warc.gz")
 GZIP_MAGIC = b"\x1f\x8b"
+# A WARC read from a stream is copied first (reading checks truncation by seeking): in memory up to this.
+SPOOL_BYTES = 64 * 1024 * 1024
+STDIN = "-"  # the path of a WARC read from `stdin`
 INSTALL_HINT = "reading WARC files needs warcio: pip install 'stripper[warc]' (or: pip install warcio)"
 # Record types that hold a fetched document, and the media types that make it a page.
 PAGE_RECORD_TYPES = frozenset({"response", "resource"})
@@ -49,6 +52,27 @@ class Record(NamedTuple):
 
 def is_warc(name: str) -> bool:
     return name.lower().endswith((".warc", ".warc.gz"))
+
+
+def looks_like_warc(head: bytes) -> bool:
+    """Do these first bytes of a stream (plain or gzip) start a WARC?"""
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def spool(stream: BinaryIO) -> BinaryIO:
+    """A seekable copy of a stream (standard input): in memory while small, then in a temporary file."""
+    import shutil
+    import tempfile
+
+    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    shutil.copyfileobj(stream, copy, 1 << 20)
+    copy.seek(0)
+    return copy
 
 
 def require_warcio():
@@ -271,23 +295,25 @@ def strip_record(path: str, opts, record: Record):
         return Outcome(error=f"{record.uri}: internal error: {type(exc).__name__}: {exc}")
 
 
-def expand(tasks, opts, summary=None):
+def expand(tasks, opts, summary=None, stdin: BinaryIO | None = None):
     """Batch tasks with each WARC's task replaced by one task per HTML record (`record_task`), in file order.
 
     A WARC that cannot be read to the end becomes a failed task after the tasks
     of the records read; skipped records are counted in `summary.warc_skipped`.
+    A task whose path is "-" is a WARC read from `stdin`.
     Raises ExtraMissing when a WARC comes and warcio is not installed.
     """
     from .batch import Task
 
     extension = record_extension(opts)
     for task in tasks:
-        if task.error or task.record is not None or not is_warc(task.path):
+        from_stdin = task.path == STDIN and stdin is not None
+        if task.error or task.record is not None or not (is_warc(task.path) or from_stdin):
             yield task
             continue
         skipped: Counter = Counter()
         try:
-            with open_read(task.path) as fh:
+            with spool(stdin) if from_stdin else open_read(task.path) as fh:
                 for rec in records(fh, max_bytes=opts.max_bytes, skipped=skipped):
                     yield record_task(task, rec, extension)
         except OSError as exc:

@@ -28,6 +28,21 @@ def strip(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+@pytest.fixture(params=["file", "stdin"])
+def strip_warc(request):
+    """`strip WARC ARGS…`, or the WARC piped into `strip ARGS…`; `.folder` is where -o puts its pages."""
+    def invoke(path, *args):
+        if request.param == "file":
+            return CliRunner().invoke(main, [str(path), *map(str, args)])
+        with open(path, "rb") as fh:
+            return CliRunner().invoke(main, list(map(str, args)), input=fh.read())
+    invoke.via = request.param
+    invoke.label = (lambda path: str(path)) if request.param == "file" else (lambda path: "-")
+    invoke.folder = (lambda path: os.path.basename(str(path)).split(".")[0]) if request.param == "file" \
+        else (lambda path: "stdin")
+    return invoke
+
+
 def read(path, **kw):
     with open(path, "rb") as fh:
         return list(warc.records(fh, max_bytes=1 << 20, **kw))
@@ -167,44 +182,44 @@ def test_record_name_of_an_odd_uri():
 
 # -- the strip command on WARC files ------------------------------------------------
 
-def test_jsonl_gives_one_object_per_page(crawl):
-    result = strip(crawl, "--format", "jsonl")
+def test_jsonl_gives_one_object_per_page(crawl, strip_warc):
+    result = strip_warc(crawl, "--format", "jsonl")
     assert result.exit_code == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["url"] for line in lines] == [f"https://example.com/news/story-{i}" for i in range(3)]
     assert all(line["warc_record_id"].startswith("<urn:uuid:") for line in lines)
     assert lines[1]["title"] == "Story 1"
     assert lines[1]["text"].startswith("The council met on Tuesday")
-    assert lines[1]["path"] == str(crawl)
+    assert lines[1]["path"] == strip_warc.label(crawl)
 
 
-def test_text_output_heads_each_page_with_its_uri(crawl):
-    result = strip(crawl)
+def test_text_output_heads_each_page_with_its_uri(crawl, strip_warc):
+    result = strip_warc(crawl)
     assert result.exit_code == 0, result.stderr
     headers = [line for line in result.stdout.splitlines() if line.startswith("==> ")]
     assert headers == [f"==> https://example.com/news/story-{i} <==" for i in range(3)]
     assert "\n\n==> https://example.com/news/story-1 <==\nStory 1\n\nThe council" in result.stdout
 
 
-def test_summary_counts_pages_and_skipped_records(crawl):
-    result = strip(crawl, "--format", "jsonl")
+def test_summary_counts_pages_and_skipped_records(crawl, strip_warc):
+    result = strip_warc(crawl, "--format", "jsonl")
     assert result.stderr.startswith("strip: 3 pages: 3 cleaned, 0 no article")
     assert result.stderr.rstrip().endswith("; 7 non-HTML WARC records skipped")
 
 
-def test_http_charset_decodes_the_page(tmp_path):
+def test_http_charset_decodes_the_page(tmp_path, strip_warc):
     path = write_warc(tmp_path / "c.warc.gz", [("https://example.com/cafe", LATIN1, "text/html; charset=ISO-8859-1")])
-    result = strip(path, "--format", "jsonl")
+    result = strip_warc(path, "--format", "jsonl")
     line = json.loads(result.stdout)
     assert line["title"] == "Café news"
     assert "The café on the corner" in line["text"]
 
 
-def test_outdir_gets_one_file_per_page(crawl, tmp_path):
-    result = strip(crawl, "-o", tmp_path / "out")
+def test_outdir_gets_one_file_per_page(crawl, tmp_path, strip_warc):
+    result = strip_warc(crawl, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     files = tree(tmp_path / "out")
-    folder = "crawl"
+    folder = strip_warc.folder(crawl)
     assert sorted(os.path.dirname(name) for name in files) == [folder] * 3
     names = sorted(os.path.basename(name) for name in files)
     assert [n[:-len("-0123456789.txt")] for n in names] == [f"example.com-news-story-{i}" for i in range(3)]
@@ -224,19 +239,19 @@ def test_skip_existing_resumes_a_warc(crawl, tmp_path):
     assert "3 pages: 0 cleaned, 0 no article, 0 paywalled, 3 skipped" in result.stderr
 
 
-def test_truncated_warc_fails_with_one_line_and_keeps_what_was_read(crawl, tmp_path):
+def test_truncated_warc_fails_with_one_line_and_keeps_what_was_read(crawl, tmp_path, strip_warc):
     cut = tmp_path / ("cut" + crawl[crawl.index(".warc"):])
     cut.write_bytes(cut_inside_third_page(crawl))
-    result = strip(cut, "-o", tmp_path / "out", "-q")
+    result = strip_warc(cut, "-o", tmp_path / "out", "-q")
     assert result.exit_code == 1
-    assert re.fullmatch(rf"strip: {re.escape(str(cut))}: truncated WARC: [^\n]+\n", result.stderr)
+    assert re.fullmatch(rf"strip: {re.escape(strip_warc.label(cut))}: truncated WARC: [^\n]+\n", result.stderr)
     assert len(tree(tmp_path / "out")) == 2
 
 
-def test_truncated_warc_streams_what_was_read_and_an_error_record(crawl, tmp_path):
+def test_truncated_warc_streams_what_was_read_and_an_error_record(crawl, tmp_path, strip_warc):
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(cut_inside_third_page(crawl))
-    result = strip(cut, "--format", "jsonl")
+    result = strip_warc(cut, "--format", "jsonl")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line.get("url") for line in lines] == ["https://example.com/news/story-0",
                                                    "https://example.com/news/story-1", None]
@@ -256,10 +271,27 @@ def test_directory_of_warcs_and_pages(tmp_path):
     assert "page.txt" in names
 
 
-def test_url_with_a_warc_is_a_usage_error(crawl):
-    result = strip(crawl, "--url", "https://example.com/")
+def test_url_with_a_warc_is_a_usage_error(crawl, strip_warc):
+    result = strip_warc(crawl, "--url", "https://example.com/")
     assert result.exit_code == 2
     assert "target URI" in result.stderr
+
+
+def test_stdin_that_is_not_a_warc_is_one_page():
+    result = CliRunner().invoke(main, [], input=page("Alpha").encode())
+    assert result.stdout.startswith("Alpha\n\nThe council met")
+
+
+@pytest.mark.parametrize("head, answer", [(b"WARC/1.1\r\n", True), (b"<html>", False), (b"", False)])
+def test_looks_like_warc(head, answer):
+    import gzip
+
+    assert warc.looks_like_warc(head) is answer
+    assert warc.looks_like_warc(gzip.compress(head + b"x" * 100)[:40]) is answer
+
+
+def test_a_gzipped_warc_is_told_from_its_start(crawl):
+    assert warc.looks_like_warc(open(crawl, "rb").read(2048))
 
 
 def test_without_warcio_a_message_says_how_to_install(crawl, monkeypatch):

@@ -9,7 +9,9 @@ tool sees only the pages):
     for a batch of --small files and of --large files, made by repeating the pages.
 Peak memory is polled from /proc: the sum of PSS (shared pages split between the
 processes that share them, so forked workers are not counted twice) and of RSS.
-The machine may be shared: the load average is printed with the figures.
+The machine may be shared: the load average and the CPUs actually free (busy
+processes timed alone and together) are printed with the figures, and
+--repeat keeps the fastest of interleaved runs.
 """
 from __future__ import annotations
 
@@ -122,27 +124,58 @@ def strip_cmd(folder: Path, out: Path, jobs: int) -> list[str]:
     return [sys.executable, "-m", "stripper", str(folder), "-o", str(out), "-j", str(jobs), "--quiet"]
 
 
-def speed(pages: list[str], work: Path, jobs: int, trafilatura: bool, repeat: int = 1) -> list[dict]:
+def _spin(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def free_cores(jobs: int, seconds: float = 1.0) -> float:
+    """How many CPUs are free now: `jobs` busy processes do jobs x the work of one in how much more time.
+
+    On a shared machine another user's work takes cores away; a parallel speed-up
+    can only be judged against what was free.
+    """
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(seconds)
+    one = time.perf_counter() - start
+    procs = [multiprocessing.Process(target=_spin, args=(seconds,)) for _ in range(jobs)]
+    start = time.perf_counter()
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    return jobs * one / (time.perf_counter() - start)
+
+
+RUNS = ("floor", "j1", "jN", "trafilatura", "trafilatura1")
+
+
+def speed(pages: list[str], work: Path, jobs: int, runs: tuple[str, ...] = RUNS, repeat: int = 1) -> list[dict]:
     """Each run `repeat` times, interleaved; the fastest of each is kept (others' load only slows a run down)."""
     folder = stage(pages, work / "pages")
-    runs = [("stripper in one process (no pool, no writes)", lambda out: in_process(pages)),
-            ("strip DIR -o OUT -j1", lambda out: timed(strip_cmd(folder, out, 1))),
-            (f"strip DIR -o OUT -j{jobs}", lambda out: timed(strip_cmd(folder, out, jobs)))]
-    if trafilatura and shutil.which("trafilatura"):
-        runs.append(("trafilatura --input-dir DIR --output-dir OUT",
-                     lambda out: timed(["trafilatura", "--input-dir", str(folder), "--output-dir", str(out)])))
-        runs.append(("trafilatura ... --parallel 1",
-                     lambda out: timed(["trafilatura", "--input-dir", str(folder), "--output-dir", str(out),
-                                        "--parallel", "1"])))
+    traf = ["trafilatura", "--input-dir", str(folder), "--output-dir"]
+    known = {
+        "floor": ("stripper in one process (no pool, no writes)", lambda out: in_process(pages)),
+        "j1": ("strip DIR -o OUT -j1", lambda out: timed(strip_cmd(folder, out, 1))),
+        "jN": (f"strip DIR -o OUT -j{jobs}", lambda out: timed(strip_cmd(folder, out, jobs))),
+        "trafilatura": ("trafilatura --input-dir DIR --output-dir OUT", lambda out: timed(traf + [str(out)])),
+        "trafilatura1": ("trafilatura ... --parallel 1", lambda out: timed(traf + [str(out), "--parallel", "1"])),
+    }
+    if not shutil.which("trafilatura"):
+        runs = tuple(r for r in runs if not r.startswith("trafilatura"))
+    chosen = [known[r] for r in runs]
     best: dict[str, dict] = {}
     for _ in range(repeat):
-        for label, run in runs:
+        for label, run in chosen:
             out = work / "out"
             row = {"run": label, **run(out)}
             shutil.rmtree(out, ignore_errors=True)
             if label not in best or row["seconds"] < best[label]["seconds"]:
                 best[label] = row
-    rows = [best[label] for label, _ in runs]
+    rows = [best[label] for label, _ in chosen]
     for row in rows:
         row["pages_per_second"] = len(pages) / row["seconds"]
     return rows
@@ -169,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=10000, help="files in the larger memory run")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed runs")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
-    parser.add_argument("--no-trafilatura", action="store_true", help="skip trafilatura's runs")
+    parser.add_argument("--runs", default=",".join(RUNS),
+                        help=f"speed runs, comma-separated, from {','.join(RUNS)} (floor: one process, no pool)")
     parser.add_argument("--repeat", type=int, default=1, help="run each speed run N times, keep the fastest")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -181,7 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         work = Path(tmp)
         if not args.no_speed:
-            figures["speed"] = speed(pages, work, args.jobs, not args.no_trafilatura, args.repeat)
+            runs = tuple(r for r in args.runs.split(",") if r)
+            if set(runs) - set(RUNS):
+                parser.error(f"--runs takes {','.join(RUNS)}")
+            figures["free_cores_before"] = free_cores(args.jobs)
+            figures["speed"] = speed(pages, work, args.jobs, runs, args.repeat)
+            figures["free_cores_after"] = free_cores(args.jobs)
         if not args.no_memory:
             figures["memory"] = memory(pages, work, args.jobs, (args.small, args.large))
     figures["load_after"] = os.getloadavg()
@@ -198,6 +237,8 @@ def report(figures: dict) -> None:
           f"{figures['load_before'][0]:.2f}, after {figures['load_after'][0]:.2f}")
     rows = figures.get("speed", [])
     if rows:
+        print(f"free CPUs ({figures['jobs']} busy processes vs one): {figures['free_cores_before']:.2f} before, "
+              f"{figures['free_cores_after']:.2f} after the speed runs")
         print(f"\n{'run':48} {'seconds':>8} {'CPU s':>8} {'pages/s':>8}")
         for row in rows:
             print(f"{row['run']:48} {row['seconds']:8.1f} {row['cpu_seconds']:8.1f} {row['pages_per_second']:8.1f}")
@@ -206,15 +247,16 @@ def report(figures: dict) -> None:
         jn = by.get(f"-j{figures['jobs']}")
         if j1 and jn:
             print(f"\n-j{figures['jobs']} vs -j1: {j1['seconds'] / jn['seconds']:.2f}x faster")
-        inproc = rows[0]
-        if j1:
+        inproc = by.get("stripper in one process (no pool, no writes)")
+        if j1 and inproc:
             wall = (j1["seconds"] - inproc["seconds"]) / figures["pages"] * 1000
             cpu = (j1["cpu_seconds"] - inproc["cpu_seconds"]) / figures["pages"] * 1000
             print(f"-j1 vs one process without a pool: {wall:+.1f} ms per page wall, {cpu:+.1f} ms CPU "
                   f"(start-up, walk, pipes, writes)")
         traf = by.get("trafilatura --input-dir DIR --output-dir OUT")
         if j1 and traf:
-            print(f"-j1 vs trafilatura's batch: {traf['seconds'] / j1['seconds']:.2f}x as fast")
+            print(f"-j1 vs trafilatura's batch: {traf['seconds'] / j1['seconds']:.2f}x as fast "
+                  f"({traf['cpu_seconds'] / j1['cpu_seconds']:.2f}x in CPU time)")
     mem = figures.get("memory", [])
     if mem:
         print(f"\n{'run':48} {'seconds':>8} {'pages/s':>8} {'peak PSS MB':>12} {'peak RSS MB':>12}")

@@ -24,6 +24,7 @@ from . import __version__, batch, storage, warc
 from .batch import Result, Summary, Task
 from .errors import ClusterError, ExtraMissing, StripperError
 from .options import Options
+from .pool import Pool
 
 INSTALL_HINT = "--dask needs dask.distributed: pip install 'stripper[dask]'"
 # Pages per Dask task: a task should take well over the scheduler's few ms per task.
@@ -104,8 +105,8 @@ def check_workers(client) -> None:
 
 # -- on a worker ---------------------------------------------------------------
 
-class _KeptPool(batch.Pool):
-    """A batch.Pool of one process that outlives `imap`: a Dask worker thread keeps it for all its tasks.
+class _KeptPool(Pool):
+    """A pool.Pool of one process that outlives `imap`: a Dask worker thread keeps it for all its tasks.
 
     Pages run in it, as locally, so a page past the timeout (or one that kills
     its process) fails alone and the Dask worker goes on.
@@ -127,7 +128,7 @@ class _Child(multiprocessing.context.SpawnProcess):
 
     Dask workers are daemon processes, which multiprocessing forbids to have
     children lest they outlive them. Ours cannot: it serves one pipe and ends
-    when the worker's end closes (batch._serve), so the rule is lifted while it starts.
+    when the worker's end closes (pool._serve), so the rule is lifted while it starts.
     """
 
     def start(self) -> None:
@@ -154,7 +155,7 @@ def _pool(timeout: float | None) -> _KeptPool | None:
     pool = getattr(_threads, "pool", None)
     if pool is None or pool.timeout != timeout:
         if pool is not None:
-            batch.Pool.close(pool)
+            Pool.close(pool)
         pool = _threads.pool = _KeptPool(timeout)
     return pool
 

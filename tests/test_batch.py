@@ -1,4 +1,4 @@
-"""stripper.batch: planning (walk, globs, output paths), the worker pool, atomic writes, resuming."""
+"""stripper.batch and stripper.pool: planning (walk, globs, output paths), workers, atomic writes, resuming."""
 from __future__ import annotations
 
 import io
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from stripper import Options, batch
+from stripper import Options, batch, pool
 from stripper.errors import BatchError
 from tests.batch_pages import EMPTY, make_site, page, tree, write
 
@@ -329,9 +329,9 @@ def test_resume_with_skip_existing_gives_the_uninterrupted_result(tmp_path):
 def test_ordered_stream_holds_results_back_within_a_window(tmp_path):
     # Results of later pages that finish first wait for the earlier ones; the order is the input order.
     items = [((i,), (0.05 if i % 3 == 0 else 0.0, i)) for i in range(20)]
-    pool = batch.Pool(sleepy, jobs=2, timeout=None)
-    assert [key for key, _ in pool.imap(items, ordered=True)] == [(i,) for i in range(20)]
-    assert [value for _, value in batch.Pool(sleepy, jobs=2).imap(items, ordered=True)] == list(range(20))
+    workers = pool.Pool(sleepy, jobs=2, timeout=None)
+    assert [key for key, _ in workers.imap(items, ordered=True)] == [(i,) for i in range(20)]
+    assert [value for _, value in pool.Pool(sleepy, jobs=2).imap(items, ordered=True)] == list(range(20))
 
 
 def sleepy(seconds: float, value: int) -> int:
@@ -356,17 +356,17 @@ def test_a_long_run_of_skipped_items_is_not_held_in_memory():
             read.append(i)
             yield i, None
 
-    pool = batch.Pool(sleepy, jobs=2)
-    for key, result in pool.imap(items()):
+    workers = pool.Pool(sleepy, jobs=2)
+    for key, result in workers.imap(items()):
         assert result is None
-        assert len(read) - key <= batch.WINDOW_PER_JOB * 2
+        assert len(read) - key <= pool.WINDOW_PER_JOB * 2
 
 
 def test_spawned_workers_work_too(tmp_path, monkeypatch):
     # macOS and Windows start workers with spawn, not fork.
     import multiprocessing
 
-    monkeypatch.setattr(batch, "_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("spawn"))
     root = make_site(tmp_path / "in")
     out = str(tmp_path / "out")
     summary = batch.run(batch.iter_tasks([root], out), Options(), jobs=2)

@@ -56,16 +56,15 @@ def connect(address: str, jobs: int | None = None) -> Iterator[Any]:
         if address == "local":
             cluster = distributed.LocalCluster(n_workers=jobs or batch.default_jobs(), threads_per_worker=1,
                                                processes=True, dashboard_address=":0",
-                                               silence_logs=logging.ERROR)
+                                               silence_logs=logging.CRITICAL)  # failures are ours to report
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(address, timeout=CONNECT_SECONDS)
         check_workers(client)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except BaseException as exc:
         _close(client, cluster)
-        raise ClusterError(f"cannot use the Dask scheduler at {address}: {exc}") from None
-    except BaseException:
-        _close(client, cluster)
+        if isinstance(exc, Exception) and not isinstance(exc, StripperError):  # unreachable, refused, failed to start
+            raise ClusterError(f"cannot use the Dask scheduler at {address}: {exc}") from None
         raise
     try:
         yield client
@@ -199,7 +198,7 @@ def index_warc(path: str, max_bytes: int, every: int) -> tuple[list[int], int, s
     return offsets, sum(skipped.values()), error
 
 
-def strip_warc_part(task: Task, opts: Options, start: int, end: int | None, skip_existing: bool,
+def strip_warc_part(task: Task, start: int, end: int | None, opts: Options, skip_existing: bool,
                     timeout: float | None) -> list[Result]:
     """A Dask task: strip the pages of the WARC of `task` whose records start in [start, end)."""
     extension = warc.record_extension(opts)
@@ -252,113 +251,136 @@ def run(tasks: Iterable[Task], options: Options, client, *, timeout: float | Non
     WARC tasks are expanded on workers (give the plan as it is, not warc.expand-ed).
     Raises RulesError before any work when the rules are broken.
     """
-    from distributed import as_completed
-
     batch.prepare(options)
     summary = summary if summary is not None else Summary()
-    sink = batch.Sink(options, summary, stream, on_result)
     started = time.perf_counter()
-    ordered = stream is not None
-    limit = TASKS_PER_THREAD * max(1, sum(client.nthreads().values()))
-    tasks = iter(tasks)
-    units: deque[_Unit] = deque()
-    owners: dict[Any, tuple[_Unit, int | None]] = {}  # future -> (unit, part index; None: a WARC's index)
-    pending = as_completed(loop=client.loop)
-    exhausted = False
+    runner = _Runner(client, iter(tasks), options, batch.Sink(options, summary, stream, on_result),
+                     timeout=timeout, skip_existing=skip_existing, ordered=stream is not None,
+                     files_per_task=files_per_task, records_per_task=records_per_task)
+    try:
+        runner.run()
+    finally:
+        runner.cancel()
+        summary.seconds = time.perf_counter() - started
+    return summary
 
-    def submit(unit: _Unit, index: int | None, func, *args) -> None:
-        future = client.submit(func, *args, pure=False)
-        owners[future] = (unit, index)
-        pending.add(future)
 
-    def next_unit() -> _Unit | None:
+class _Runner:
+    """Keeps at most `limit` Dask tasks in flight, pulling tasks from the plan as they finish, and hands
+    results to the sink: in input order when streaming (ordered), else as they come."""
+
+    def __init__(self, client, tasks: Iterator[Task], options: Options, sink: batch.Sink, *,
+                 timeout: float | None, skip_existing: bool, ordered: bool, files_per_task: int,
+                 records_per_task: int):
+        from distributed import as_completed
+
+        self.client, self.tasks, self.options, self.sink = client, tasks, options, sink
+        self.work_args = (options, skip_existing, timeout)  # the last arguments of every stripping task
+        self.ordered, self.files_per_task, self.records_per_task = ordered, files_per_task, records_per_task
+        self.limit = TASKS_PER_THREAD * max(1, sum(client.nthreads().values()))
+        self.units: deque[_Unit] = deque()
+        self.owners: dict[Any, tuple[_Unit, int | None]] = {}  # future -> (unit, part; None: a WARC's index)
+        self.pending = as_completed(loop=client.loop)
+        self.exhausted = False
+
+    def run(self) -> None:
+        while True:
+            self.fill()
+            self.emit()
+            if self.owners:
+                self.settle(next(self.pending))
+            elif self.exhausted:
+                return
+
+    def cancel(self) -> None:
+        if self.owners:
+            self.client.cancel(list(self.owners))
+
+    def submit(self, unit: _Unit, index: int | None, func, *args) -> None:
+        future = self.client.submit(func, *args, pure=False)
+        self.owners[future] = (unit, index)
+        self.pending.add(future)
+
+    def files(self, chunk: list[Task]) -> _Unit:
+        return _Unit(chunk, parts=[(strip_files, chunk, *self.work_args)])
+
+    def next_unit(self) -> _Unit | None:
+        """The next unit of the plan: a chunk of files, ended early by a WARC or a failed task."""
         chunk: list[Task] = []
-        for task in tasks:
+        for task in self.tasks:
             if task.error:
                 unit = _Unit([task], parts=[()], done={0: [Result(task, "failed", error=task.error)]})
             elif warc.is_warc(task.path):
                 unit = _Unit([task])
-                submit(unit, None, index_warc, task.path, options.max_bytes, records_per_task)
+                self.submit(unit, None, index_warc, task.path, self.options.max_bytes, self.records_per_task)
             else:
                 chunk.append(task)
-                if len(chunk) < files_per_task:
+                if len(chunk) < self.files_per_task:
                     continue
-                return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing, timeout)])
+                return self.files(chunk)
             if chunk:  # the files before this one go first
-                units.append(_Unit(chunk, parts=[(strip_files, chunk, options, skip_existing, timeout)]))
+                self.units.append(self.files(chunk))
             return unit
-        return _Unit(chunk, parts=[(strip_files, chunk, options, skip_existing, timeout)]) if chunk else None
+        return self.files(chunk) if chunk else None
 
-    def fill() -> None:
-        nonlocal exhausted
-        while len(owners) < limit:
-            waiting = next((u for u in units if u.parts is not None and u.submitted < len(u.parts)
+    def fill(self) -> None:
+        """Submit parts waiting in known units, then new units, while fewer than `limit` are in flight."""
+        while len(self.owners) < self.limit:
+            waiting = next((u for u in self.units if u.parts is not None and u.submitted < len(u.parts)
                             and u.parts[u.submitted]), None)
             if waiting is not None:
-                submit(waiting, waiting.submitted, *waiting.parts[waiting.submitted])
+                self.submit(waiting, waiting.submitted, *waiting.parts[waiting.submitted])
                 waiting.submitted += 1
                 continue
-            if exhausted or len(units) >= 2 * limit:  # held results stay bounded
+            if self.exhausted or len(self.units) >= 2 * self.limit:  # held results stay bounded
                 return
-            unit = next_unit()
+            unit = self.next_unit()
             if unit is None:
-                exhausted = True
+                self.exhausted = True
                 return
-            units.append(unit)
+            self.units.append(unit)
 
-    def emit() -> None:
-        for unit in list(units):
+    def emit(self) -> None:
+        for unit in list(self.units):
             while unit.parts is not None:
-                index = unit.emitted if ordered else next(iter(unit.done), None)
+                index = unit.emitted if self.ordered else next(iter(unit.done), None)
                 if index not in unit.done:
                     break
                 for result in unit.done.pop(index):
-                    sink.add(result)
+                    self.sink.add(result)
                 unit.emitted += 1
             if unit.complete:
                 for result in unit.tail:
-                    sink.add(result)
-                units.remove(unit)
-            elif ordered:
+                    self.sink.add(result)
+                self.units.remove(unit)
+            elif self.ordered:
                 return  # later units wait for this one
 
-    def settle(future) -> None:
-        unit, index = owners.pop(future)
+    def settle(self, future) -> None:
+        unit, index = self.owners.pop(future)
         try:
             value = future.result()
         except Exception as exc:  # noqa: BLE001 - a worker died, or the task failed: report, go on
             value = exc
-        if index is None:  # a WARC's index
-            task = unit.tasks[0]
-            offsets, skipped, error = ([], 0, f"Dask task failed: {type(value).__name__}: {value}") \
-                if isinstance(value, BaseException) else value
-            summary.warc_skipped += skipped
-            ends = offsets[1:] + [None]
-            unit.parts = [(strip_warc_part, task, options, start, end, skip_existing, timeout)
-                          for start, end in zip(offsets, ends)]
-            if error:
-                unit.tail = [Result(task, "failed", error=error)]
-            return
-        if isinstance(value, BaseException):
+        if index is None:
+            self.indexed(unit, value)
+        elif isinstance(value, BaseException):
             args = unit.parts[index]
-            value = _failed(args[1] if args[0] is strip_files else [args[1]], value)
-        elif unit.tail:  # the index already reported why this WARC ends early
-            value = [r for r in value if r.task.record is not None]
-        unit.done[index] = value
+            unit.done[index] = _failed(args[1] if args[0] is strip_files else [args[1]], value)
+        else:  # when the index already said why this WARC ends early, its parts need not say it again
+            unit.done[index] = [r for r in value if r.task.record is not None] if unit.tail else value
 
-    try:
-        while True:
-            fill()
-            emit()
-            if owners:
-                settle(next(pending))
-            elif exhausted:
-                break
-    finally:
-        if owners:
-            client.cancel(list(owners))
-        summary.seconds = time.perf_counter() - started
-    return summary
+    def indexed(self, unit: _Unit, value) -> None:
+        """A WARC's index is in: its parts (runs of pages) can go."""
+        task = unit.tasks[0]
+        if isinstance(value, BaseException):
+            value = ([], 0, f"Dask task failed: {type(value).__name__}: {value}")
+        offsets, skipped, error = value
+        self.sink.summary.warc_skipped += skipped
+        unit.parts = [(strip_warc_part, task, start, end, *self.work_args)
+                      for start, end in zip(offsets, offsets[1:] + [None])]
+        if error:
+            unit.tail = [Result(task, "failed", error=error)]
 
 
 # -- pages in a Dask bag ------------------------------------------------------------

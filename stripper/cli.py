@@ -30,6 +30,8 @@ Examples:
   strip pages/ -o clean/             every page under pages/ to clean/<same path>.txt
   find pages -name '*.html' -print0 | strip --files-from - -0 -o clean/
   strip pages/ --format jsonl | jq -r .title
+  strip crawl.warc.gz --format jsonl one JSON line per HTML page of a web archive
+  strip pages/ -o clean/ --dask tcp://host:8786   the same batch on a Dask cluster
 """
 
 
@@ -110,7 +112,7 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
               show_default=True, help="text, or jsonl: one JSON object per input (its path and the article).")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
               help="Which files a directory walk takes (repeatable; case ignored; "
-                   "default *.html *.htm *.xhtml and their .gz).")
+                   "default *.html *.htm *.xhtml and their .gz, *.warc *.warc.gz).")
 @click.option("--files-from", type=click.File("rb"), metavar="FILE",
               help="Also read input names from FILE (- for stdin), one per line.")
 @click.option("-0", "--null", is_flag=True, help="--files-from names are NUL-separated (find -print0).")
@@ -130,8 +132,9 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
          timeout: float | None, skip_existing: bool, quiet: bool, dask_address: str | None) -> None:
     """Print the article of scraped news pages, without paywall, aggregator and site chrome.
 
-    INPUTS are HTML files (.gz is read transparently), directories (walked for
-    pages, see --glob), or - for stdin; with none, stdin is read.
+    INPUTS are HTML files (.gz is read transparently), WARC files (.warc,
+    .warc.gz: each HTML page in them), directories (walked for pages, see
+    --glob), or - for stdin; with none, stdin is read.
     """
     from . import strip
     from .rules.listing import describe_packs, explain_lines

@@ -21,7 +21,6 @@ from urllib.parse import unquote, urlsplit
 from .errors import ExtraMissing, InputError, StripperError
 from .storage import open_read
 
-WARC_GLOBS = ("*.warc", "*.warc.gz")
 GZIP_MAGIC = b"\x1f\x8b"
 # A WARC read from a stream is copied first (reading checks truncation by seeking): in memory up to this.
 SPOOL_BYTES = 64 * 1024 * 1024

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing.context
 import multiprocessing.process
+import signal
 import threading
 import time
 from collections import deque
@@ -54,9 +55,10 @@ def connect(address: str, jobs: int | None = None) -> Iterator[Any]:
     cluster = client = None
     try:
         if address == "local":
-            cluster = distributed.LocalCluster(n_workers=jobs or batch.default_jobs(), threads_per_worker=1,
-                                               processes=True, dashboard_address=":0",
-                                               silence_logs=logging.CRITICAL)  # failures are ours to report
+            with _ctrl_c_ignored():  # by the workers, which inherit it: the client stops them
+                cluster = distributed.LocalCluster(n_workers=jobs or batch.default_jobs(), threads_per_worker=1,
+                                                   processes=True, dashboard_address=":0",
+                                                   silence_logs=logging.CRITICAL)  # failures are ours to report
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(address, timeout=CONNECT_SECONDS)
@@ -70,6 +72,21 @@ def connect(address: str, jobs: int | None = None) -> Iterator[Any]:
         yield client
     finally:
         _close(client, cluster)
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while processes start, so they ignore it too (Python keeps an ignored SIGINT
+    ignored): a Ctrl-C then stops the batch through the client, without a traceback from each worker."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _close(client, cluster) -> None:

@@ -129,8 +129,12 @@ class _KeptPool(Pool):
     """
 
     def __init__(self, timeout: float):
-        super().__init__(batch.strip_file, 1, timeout)
+        super().__init__(_work, 1, timeout)
         self.ctx = _Spawn()
+        self.timeout = None
+        for _ in self.imap([(None, ())]):  # start warm: a spawned process imports and loads rules first
+            pass
+        self.timeout = timeout
 
     def close(self) -> None:
         pass  # imap closes its pool when done; this one stays up (its process is a daemon)
@@ -160,6 +164,14 @@ class _Child(multiprocessing.context.SpawnProcess):
 
 class _Spawn(multiprocessing.context.SpawnContext):
     Process = _Child
+
+
+def _work(*args) -> batch.Outcome | None:
+    """batch.strip_file in the child; with no arguments, load what stripping needs and return None."""
+    if not args:
+        batch.prepare(Options())
+        return None
+    return batch.strip_file(*args)
 
 
 _threads = threading.local()

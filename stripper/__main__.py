@@ -1,3 +1,4 @@
 from .cli import main
 
-main(prog_name="stripper")
+if __name__ == "__main__":  # not in processes started with spawn (Dask workers), which import this module again
+    main(prog_name="stripper")

@@ -23,3 +23,21 @@ class RulesError(StripperError):
     """A rules file is broken (exit 2, like a usage error)."""
 
     exit_code = 2
+
+
+class BatchError(StripperError):
+    """A batch cannot run as asked, e.g. the output directory is an input (exit 2)."""
+
+    exit_code = 2
+
+
+class ExtraMissing(StripperError):
+    """A feature needs an optional dependency that is not installed (exit 2); the message says what to install."""
+
+    exit_code = 2
+
+
+class ClusterError(StripperError):
+    """A Dask scheduler cannot be reached, has no workers, or its workers cannot run stripper (exit 2)."""
+
+    exit_code = 2

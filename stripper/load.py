@@ -73,7 +73,7 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
             if inflater.eof:
                 break
     except zlib.error as exc:
-        raise InputError(f"corrupt gzip data ({exc})") from None
+        raise InputError(f"broken gzip data ({exc})") from None
     return bytes(out)
 
 

@@ -57,6 +57,13 @@ def test_output_file(run, tmp_path):
     assert out.read_text(encoding="utf-8") == EXPECTED
 
 
+def test_unwritable_output_file_is_one_line_and_exit_1(run, tmp_path):
+    out = tmp_path / "missing" / "out.txt"
+    result = run(PAGE, "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == f"strip: cannot write {out}: No such file or directory\n"
+
+
 def test_several_files_get_headers(tmp_path):
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     a.write_text(PAGE, encoding="utf-8")

@@ -13,18 +13,13 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .options import Options
 from .rules.ruleset import PhraseMatch, RuleSet, fold
-from .trace import Trace
+from .trace import BuiltinRule, Trace
 
 BLOCKS = frozenset({
     "p", "div", "section", "article", "aside", "header", "footer", "nav", "ul", "ol", "li", "dl", "dt", "dd",
     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "table", "tr", "td", "th",
     "form", "fieldset", "address", "details", "summary", "main", "center", "pre", "hr",
 })
-
-
-class BuiltinRule:
-    def __init__(self, id: str, reason: str) -> None:
-        self.id, self.reason, self.selector = id, reason, None
 
 
 TITLE_REPEAT = BuiltinRule("title-repeat", "the headline, printed again in the body")
@@ -74,10 +69,6 @@ def short_text(node: Tag, limit: int) -> str | None:
 def to_soup(html: str) -> Tag:
     soup = BeautifulSoup(html, "lxml")
     return soup.body or soup
-
-
-def _attrs_get(tag: Tag):
-    return tag.attrs.get
 
 
 def _outermost(plan: list[Removal]) -> list[Removal]:

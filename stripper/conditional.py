@@ -6,12 +6,11 @@ dropped. Figures come from `locate.measure`, so this costs no extra walk.
 """
 from __future__ import annotations
 
-from lxml import etree
 
 from . import dom
 from .locate import Stats, class_weight
 from .options import Options
-from .trace import Trace
+from .trace import BuiltinRule, Trace
 
 CONDITIONAL = frozenset({"form", "fieldset", "table", "ul", "ol", "dl", "div", "section", "aside", "header",
                          "footer", "nav"})
@@ -20,15 +19,10 @@ LISTS = frozenset({"ul", "ol", "dl"})
 PROSE_COMMAS = 10
 
 
-class _Rule:
-    def __init__(self, id: str, reason: str) -> None:
-        self.id, self.reason = id, reason
-
-
-FISHY = _Rule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or list-heavy")
-NEGATIVE_CLASS = _Rule("negative-class", "container whose class or id names page furniture")
-LINK_LIST = _Rule("link-list", "list made of links (navigation, related stories)")
-TEASER = _Rule("teaser-card", "teaser for another page: a linked headline with a short excerpt")
+FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or list-heavy")
+NEGATIVE_CLASS = BuiltinRule("negative-class", "container whose class or id names page furniture")
+LINK_LIST = BuiltinRule("link-list", "list made of links (navigation, related stories)")
+TEASER = BuiltinRule("teaser-card", "teaser for another page: a linked headline with a short excerpt")
 
 
 def verdict(el, stats: Stats, opts: Options):

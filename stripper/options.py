@@ -5,7 +5,7 @@ test can change, what decides whether a block is article or chrome.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)

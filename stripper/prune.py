@@ -13,7 +13,7 @@ from lxml import etree
 from . import dom
 from .locate import INLINE
 from .rules.ruleset import RuleSet
-from .trace import Trace
+from .trace import BuiltinRule, Trace
 
 # Elements that hold no readable article text.
 NON_CONTENT = frozenset({
@@ -35,16 +35,9 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
 
 
-class _Rule:
-    """Built-in reasons for structural removals, shaped like a pack rule for the trace."""
-
-    def __init__(self, id: str, reason: str, selector: str | None = None) -> None:
-        self.id, self.reason, self.selector = id, reason, selector
-
-
-NON_CONTENT_RULE = _Rule("non-content", "scripts, styles, forms, media and other elements without article text")
-FLATTEN_RULE = _Rule("flatten-deep", "nested deeper than max_depth: flattened to lines of text, text kept")
-HIDDEN_RULE = _Rule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
+NON_CONTENT_RULE = BuiltinRule("non-content", "scripts, styles, forms, media and other elements without article text")
+FLATTEN_RULE = BuiltinRule("flatten-deep", "nested deeper than max_depth: flattened to lines of text, text kept")
+HIDDEN_RULE = BuiltinRule("hidden", "hidden from readers (hidden attribute, aria-hidden or display:none)")
 
 
 @lru_cache(maxsize=8)
@@ -96,9 +89,9 @@ STYLE_ONLY = ("span", "font", "b", "i", "em", "strong", "u", "s", "small", "big"
               "abbr", "cite", "code", "kbd", "samp", "var", "tt", "strike", "del", "ins", "nobr", "bdi", "bdo",
               "q", "dfn", "time", "data", "label")
 UNWRAP_MARK = "stripper-unwrap"
-SIMPLIFY_RULE = _Rule("simplify-huge", "page with more than max_elements elements: bare styling unwrapped, "
+SIMPLIFY_RULE = BuiltinRule("simplify-huge", "page with more than max_elements elements: bare styling unwrapped, "
                       "text kept")
-MERGE_RULE = _Rule("merge-huge-region", "article region with more than max_region_elements elements: blocks "
+MERGE_RULE = BuiltinRule("merge-huge-region", "article region with more than max_region_elements elements: blocks "
                    "merged into at most that many paragraphs, text kept")
 _COUNT = etree.XPath("count(descendant-or-self::*)")
 

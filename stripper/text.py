@@ -20,7 +20,8 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from .clean import BuiltinRule, is_chrome
+from .clean import is_chrome
+from .trace import BuiltinRule
 from .model import Article
 from .options import Options
 from .rules import Site, builtin_packs, host_of, site_for_host

@@ -1,12 +1,12 @@
 """The record of what was removed and why.
 
-Every removal in the pipeline goes through `Trace.remove`, so `--explain`,
+Every removal in the pipeline is noted with `Trace.record`, so `--explain`,
 `--format json` and the tests all read one account of what happened.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 PREVIEW_CHARS = 80
 
@@ -38,6 +38,15 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True)
+class BuiltinRule:
+    """A built-in reason for a removal that no pack rule names (hidden, teaser card, ...)."""
+
+    id: str
+    reason: str
+    selector: str | None = None
+
+
 @dataclass
 class Trace:
     events: list[Event] = field(default_factory=list)
@@ -48,27 +57,5 @@ class Trace:
         size = len(text) if chars is None else chars
         self.events.append(Event(stage, rule_id, reason, selector, size, preview(text), action))
 
-    def remove(self, node: Any, rule: Any, stage: str, *, text_of: Callable[[Any], str],
-               detach: Callable[[Any], None], action: str = "remove") -> None:
-        """Record `node` as removed by `rule` in `stage`, then detach it.
-
-        `text_of` and `detach` adapt the call to the tree kind (lxml or
-        BeautifulSoup); the record is the same for both.
-        """
-        self.record(stage, rule.id, rule.reason, text_of(node), selector=getattr(rule, "selector", None),
-                    action=action)
-        detach(node)
-
     def rule_ids(self) -> set[str]:
         return {e.rule_id for e in self.events}
-
-    def mark(self) -> int:
-        return len(self.events)
-
-    def revert(self, mark: int, stage: str, reason: str) -> None:
-        """Forget the events since `mark` (their removals were undone) and note the revert."""
-        undone = self.events[mark:]
-        del self.events[mark:]
-        chars = sum(e.chars for e in undone)
-        self.events.append(Event(stage, "safety-valve", reason, None, chars,
-                                 f"{len(undone)} removals undone", action="revert"))

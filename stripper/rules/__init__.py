@@ -204,13 +204,6 @@ def parse_pack(source: str, path: str, origin: str) -> tuple[list[Rule], Site | 
     return rules, site, meta
 
 
-def load_pack(path: Path | str, *, origin: str | None = None) -> tuple[list[Rule], Site | None]:
-    """Read one TOML pack file."""
-    source = read_rules_text(path)
-    rules, site, _ = parse_pack(source, str(path), origin or Path(path).stem)
-    return rules, site
-
-
 def read_rules_text(path: Path | str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")

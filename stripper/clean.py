@@ -98,11 +98,7 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
         return
     total = len(text(region))
     doomed = sum(len(text(r.node)) for r in plan)
-    share = valve_share if valve_share is not None else opts.safety_valve_share
-    if total and doomed / total > share and total - doomed < opts.min_article_chars:
-        trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters",
-                     "", action="revert")
-        trace.events[-1].preview = f"{len(plan)} removals not applied"
+    if trace.refuses(stage, total, doomed, len(plan), opts, share=valve_share):
         return
     for r in plan:
         trace.record(stage, r.rule.id, r.rule.reason, text(r.node), selector=r.selector, action=r.action)

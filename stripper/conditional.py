@@ -66,9 +66,7 @@ def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
                     continue
             stack.extend(child for child in el if isinstance(child.tag, str))
     doomed = sum(stats.chars.get(el, 0) for el, _ in plan)
-    if total and doomed / total > opts.safety_valve_share and total - doomed < opts.min_article_chars:
-        trace.record("clean", "safety-valve", f"stage would have removed {doomed} of {total} characters", "",
-                     action="revert")
+    if trace.refuses("clean", total, doomed, len(plan), opts):
         return
     for el, rule in plan:
         chars, head = dom.text_size(el)

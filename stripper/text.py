@@ -122,11 +122,8 @@ class Doc:
         # What the valve guards is what reads like article text: chrome may be most of a short page.
         total = sum(ln.chars for ln in self.live() if reads_like_text(ln))
         doomed = sum(ln.chars for ln, _ in plan if reads_like_text(ln))
-        share = valve_share if valve_share is not None else self.opts.safety_valve_share
-        if total and doomed / total > share and total - doomed < self.opts.min_article_chars:
-            self.trace.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} characters "
-                              "of prose", "", action="revert")
-            self.trace.events[-1].preview = f"{len(plan)} removals not applied"
+        if self.trace.refuses(stage, total, doomed, len(plan), self.opts, share=valve_share,
+                              unit="characters of prose"):
             return False
         for ln, rule in plan:
             self.trace.record(stage, rule.id, rule.reason, ln.text, selector=getattr(rule, "selector", None),

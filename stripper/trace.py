@@ -57,5 +57,17 @@ class Trace:
         size = len(text) if chars is None else chars
         self.events.append(Event(stage, rule_id, reason, selector, size, preview(text), action))
 
+    def refuses(self, stage: str, total: int, doomed: int, planned: int, opts: Any, *,
+                share: float | None = None, unit: str = "characters") -> bool:
+        """The safety valve: True (and noted) when a stage's plan would remove more than `share` of
+        the article's `total` and leave less than an article; the caller then applies nothing."""
+        share = opts.safety_valve_share if share is None else share
+        if not (total and doomed / total > share and total - doomed < opts.min_article_chars):
+            return False
+        self.record(stage, "safety-valve", f"stage would have removed {doomed} of {total} {unit}", "",
+                    action="revert")
+        self.events[-1].preview = f"{planned} removals not applied"
+        return True
+
     def rule_ids(self) -> set[str]:
         return {e.rule_id for e in self.events}

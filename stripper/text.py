@@ -25,7 +25,7 @@ from .trace import BuiltinRule
 from .model import Article
 from .options import Options
 from .rules import Site, builtin_packs, host_of, site_for_host
-from .rules.resolve import fingerprint_text_regex
+from .rules.resolve import sites_in_text
 from .rules.ruleset import RuleSet, fold
 from .textlines import (BYLINE, LIST_ITEM, STATEMENT_END, Line, group_kinds, is_dateline, is_headline, is_label,
                         is_name, is_org, is_person, is_sentence, mark_prose, reads_like_text, source_lines,
@@ -37,7 +37,6 @@ CODE = re.compile(r"\w\(|[={};]|^(?:>>>|\.\.\.|\$|#include)\s")
 LETTER = re.compile(r"[^\W\d_]")
 ALNUM = re.compile(r"[^\W_]|\s")
 WORDLESS_CHARS = 12
-FINGERPRINT_CHARS = 20000
 BRAND_LINES = 15
 # "Key: value" lines some scrapers put before the page text.
 PREAMBLE = re.compile(r"(?i)^(title|url|url source|source|author|byline|published|published time|date"
@@ -76,11 +75,7 @@ def find_sites(text: str, lines: list[Line], url: str | None, opts: Options) -> 
     site = site_for_host(host_of(url), builtin_packs().sites)
     if site is not None:
         return (site,)
-    _, by_phrase = fingerprint_text_regex()
-    if len(text) > 2 * FINGERPRINT_CHARS:  # slogans sit in headers and footers
-        text = text[:FINGERPRINT_CHARS] + "\n" + text[-FINGERPRINT_CHARS:]
-    folded = fold(text)  # as for HTML: phrases found as substrings of the folded text
-    found = [site for phrase, site in by_phrase.items() if phrase in folded]
+    found = sites_in_text(text)
     found = list({s.id: s for s in found + brand_lines(lines)}.values())
     aggregator = next((s for s in found if s.kind == "aggregator"), None)
     other = next((s for s in found if s.kind != "aggregator"), None)

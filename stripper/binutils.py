@@ -33,6 +33,10 @@ LONG = (
 )
 SCRIPT_SNIFF = 4096
 EXIT_USAGE = 2
+# Paths already handed a call, carried to the next process: a wrapper that calls us back
+# (a pyenv shim runs the first `strip` of its own PATH) is then passed over, not looped through.
+HANDED_TO = "STRIPPER_STRIP_HANDED_TO"
+MAX_HANDOVERS = 8
 
 
 def object_kind(path: str) -> str | None:
@@ -121,8 +125,13 @@ def is_ours(path: str, own: str | None) -> bool:
     return head.startswith(b"#!") and b"stripper" in head
 
 
-def other_strip(argv0: str, path_env: str | None = None) -> str | None:
-    """The first `strip` on PATH that is not stripper's."""
+def handed_to() -> list[str]:
+    """Real paths of the `strip`s this call has already been handed to."""
+    return [p for p in os.environ.get(HANDED_TO, "").split(os.pathsep) if p]
+
+
+def other_strip(argv0: str, path_env: str | None = None, tried: list[str] | None = None) -> str | None:
+    """The first `strip` on PATH that is neither stripper's nor one already tried."""
     own = None
     if argv0:
         if os.sep not in argv0:
@@ -131,8 +140,11 @@ def other_strip(argv0: str, path_env: str | None = None) -> str | None:
             argv0 = which(argv0) or argv0
         own = os.path.realpath(argv0)
     path_env = os.environ.get("PATH", os.defpath) if path_env is None else path_env
+    skip = set(handed_to() if tried is None else tried)
     for folder in path_env.split(os.pathsep):
         candidate = os.path.join(folder or ".", "strip")
+        if os.path.realpath(candidate) in skip:
+            continue
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK) and not is_ours(candidate, own):
             return candidate
     return None
@@ -147,11 +159,13 @@ def main(argv: list[str] | None = None) -> None:
 
         command.main(args=args, prog_name="strip")
         return
-    target = other_strip(sys.argv[0])
+    tried = handed_to()
+    target = other_strip(sys.argv[0], tried=tried) if len(tried) < MAX_HANDOVERS else None
     if target is None:
         sys.stderr.write(f"strip: this is a binutils call ({reason}) but no other `strip` is on PATH; "
                          "stripper only reads pages (install binutils, or call `stripper`)\n")
         sys.exit(EXIT_USAGE)
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(target, ["strip", *args])
+    env = dict(os.environ, **{HANDED_TO: os.pathsep.join([*tried, os.path.realpath(target)])})
+    os.execve(target, ["strip", *args], env)

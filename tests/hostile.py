@@ -263,7 +263,7 @@ def strip_both(folder: Path, ours: str, system: str, args: list[str], src: str, 
         shutil.copy(folder / src, copy)
         target = folder / f"{tag}-{out}" if out else copy
         argv = [runner, *args, *([str(target)] if out else []), str(copy)]
-        code = subprocess.run(argv, env=env, capture_output=True).returncode
+        code = subprocess.run(argv, env=env, capture_output=True, timeout=120).returncode
         results.append((code, target.read_bytes()))
     return results
 

@@ -377,6 +377,36 @@ def test_binutils_call_through_our_strip_is_byte_identical(toolchain, args, src,
 
 
 @needs_toolchain
+def test_wrapper_that_calls_our_strip_back_is_passed_over(toolchain):
+    # A pyenv shim is such a wrapper: it runs the first `strip` of its own PATH, which is ours again.
+    folder, script, env = toolchain
+    wrappers = folder / "shims"
+    wrappers.mkdir()
+    (wrappers / "strip").write_text(f'#!/bin/sh\nPATH="{script.parent}:$PATH" exec strip "$@"\n', encoding="utf-8")
+    (wrappers / "strip").chmod(0o755)
+    env = dict(env, PATH=os.pathsep.join([str(script.parent), str(wrappers), "/usr/bin", "/bin"]))
+    ours, theirs = strip_both(folder, str(script), SYSTEM_STRIP, [], "hello", None, env)
+    assert ours[0] == 0
+    assert ours == theirs
+
+
+def test_handover_chain_that_never_reaches_binutils_stops(tmp_path):
+    bindir, loop = tmp_path / "bin", tmp_path / "loop"
+    bindir.mkdir()
+    loop.mkdir()
+    script = shim(bindir)
+    (loop / "strip").write_text(f'#!/bin/sh\nexec "{script}" "$@"\n', encoding="utf-8")
+    (loop / "strip").chmod(0o755)
+    obj = tmp_path / "prog"
+    obj.write_bytes(elf_bytes())
+    env = dict(os.environ, PATH=os.pathsep.join([str(bindir), str(loop)]))
+    proc = subprocess.run([str(script), str(obj)], capture_output=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert b"no other `strip` is on PATH" in proc.stderr
+    assert obj.read_bytes() == elf_bytes()
+
+
+@needs_toolchain
 def test_install_s_through_our_strip(toolchain):
     folder, script, env = toolchain
     subprocess.run(["install", "-s", str(folder / "hello"), str(folder / "installed-ours")], env=env, check=True)

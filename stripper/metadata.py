@@ -41,6 +41,8 @@ DATE_META = ("article:published_time", "og:article:published_time", "article:pub
 DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
 TITLE_META = ("dc.title", "dcterms.title", "og:title", "twitter:title", "parsely-title", "sailthru.title",
               "citation_title", "headline", "title")
+# Permalink anchors docs generators print after a heading ("Middleware¶").
+PERMALINK_MARKS = "¶§#🔗 \u00a0"
 # The <h1> is the headline when its text makes up at least this share of a declared title.
 H1_TITLE_SHARE = 0.6
 
@@ -74,15 +76,18 @@ class Head:
 def gather(root) -> Head:
     head = Head(lang=root.get("lang") or root.get("xml:lang"))
     blocks = []
+    named: dict[str, list[str]] = {}  # from name=, itemprop=, http-equiv=: after property= values
     for el in GATHER(root):
         tag = el.tag
         if tag == "meta":
-            keys = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").lower()
+            prop = el.get("property")
+            keys = (prop or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").lower()
             content = el.get("content")
             if keys and content and content.strip():
+                into = head.meta if prop else named
                 for key in keys.split():  # property="og:title twitter:title" names both
                     key = DC_PREFIX.sub(lambda m: "dcterms." if "t" in m.group(0) else "dc.", key)
-                    head.meta.setdefault(key, []).append(" ".join(content.split()))
+                    into.setdefault(key, []).append(" ".join(content.split()))
         elif tag == "script":
             value = jsonld.parse(el.text or "")
             if value is None and (el.text or "").strip():
@@ -96,6 +101,8 @@ def gather(root) -> Head:
         if el.get("itemprop"):
             for prop in el.get("itemprop").split():
                 head.items.setdefault(prop.lower(), []).append(el)
+    for key, values in named.items():
+        head.meta.setdefault(key, []).extend(values)
     if blocks:
         head.nodes = jsonld.nodes(blocks)
         head.ids = jsonld.by_id(head.nodes)
@@ -177,7 +184,7 @@ def title(root, head: Head | None = None, sites: Iterable[str] = ()) -> str | No
     else:
         declared = short = None
     for h in root.iter("h1"):
-        text = dom.text_of(h)
+        text = dom.text_of(h).rstrip(PERMALINK_MARKS)
         if declared is None:
             return text or None
         if text and _agrees(text, declared, short):

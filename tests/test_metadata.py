@@ -102,6 +102,12 @@ def test_space_separated_meta_names_count_for_each():
     assert m["title"] == "Shared headline"
 
 
+def test_property_meta_wins_over_name_meta_of_the_same_key():
+    # OpenGraph and RDFa are written with property=; a name= twin is often a stale copy.
+    m = meta_of(page('<meta name="DC.title" content="Name title"><meta property="dc:title" content="Property title">'))
+    assert m["title"] == "Property title"
+
+
 def test_microdata_author_and_date():
     body = ('<div itemprop="author" itemscope><span itemprop="name">Ann Lee</span></div>'
             '<meta itemprop="datePublished" content="2024-03-01">')

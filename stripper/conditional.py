@@ -6,6 +6,7 @@ dropped. Figures come from `locate.measure`, so this costs no extra walk.
 """
 from __future__ import annotations
 
+import re
 
 from . import dom
 from .locate import Stats, class_weight
@@ -17,6 +18,12 @@ CONDITIONAL = frozenset({"form", "fieldset", "table", "ul", "ol", "dl", "div", "
 LISTS = frozenset({"ul", "ol", "dl"})
 # Prose has commas; a container with this many is kept whatever else it looks like.
 PROSE_COMMAS = 10
+# A class name is weak evidence against a container holding most of the article's prose
+# ("section-hero newsletter" on a newsletter's own page, "elementor-widget-container"):
+# such a container is looked into instead. Not so for furniture that can outgrow the article
+# itself: reader comments, caption carousels.
+NEGATIVE_CLASS_MAX_SHARE = 0.5
+PROSE_FURNITURE = re.compile(r"comment|scroll|gallery|carousel|slide", re.I)
 
 
 FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or list-heavy")
@@ -50,8 +57,17 @@ def verdict(el, stats: Stats, opts: Options):
     return None
 
 
+def _holds_the_prose(el, stats: Stats, total: int, commas: int) -> bool:
+    """Most of the region's text, and at least twice the commas of the rest of it."""
+    mine = stats.commas.get(el, 0)
+    return (mine >= PROSE_COMMAS and mine >= 2 * (commas - mine)
+            and stats.chars.get(el, 0) > NEGATIVE_CLASS_MAX_SHARE * total
+            and not PROSE_FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
 def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
     total = sum(stats.chars.get(el, 0) for el in region)
+    commas = sum(stats.commas.get(el, 0) for el in region)
     cards = stats.cards or set()
     plan = []
     for top in region:
@@ -61,6 +77,8 @@ def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
             el = stack.pop()
             if el is not top and (el.tag in CONDITIONAL or el in cards) and el.getparent() is not None:
                 rule = verdict(el, stats, opts)
+                if rule is NEGATIVE_CLASS and _holds_the_prose(el, stats, total, commas):
+                    rule = None
                 if rule is not None:
                     plan.append((el, rule))
                     continue

@@ -1,0 +1,40 @@
+"""Conditional cleaning (readability's), on a measured lxml region."""
+from stripper import conditional, dom, locate
+from stripper.options import Options
+from stripper.trace import Trace
+
+SENTENCE = ("A cold start is everything a service does before it can answer, from loading code, "
+            "opening connections and warming caches to compiling templates, again and again. ")
+
+
+def cleaned(body: str) -> tuple[str, Trace]:
+    """Clean <main> of the page as the located region; (its text afterwards, the trace)."""
+    root = dom.parse(f"<html><body><main>{body}</main></body></html>")
+    _, stats = locate.measure(root)
+    trace = Trace()
+    main = root.find(".//main")
+    conditional.clean([main], stats, Options(), trace)
+    return " ".join("".join(main.itertext()).split()), trace
+
+
+def test_negatively_named_box_beside_the_article_goes():
+    text, trace = cleaned(f"<div><p>{SENTENCE * 4}</p></div>"
+                          "<div class='newsletter-box'><div><div><p>Join 40,000 readers, every month.</p></div></div></div>")
+    assert "Join 40,000 readers" not in text
+    assert "negative-class" in trace.rule_ids()
+
+
+def test_negatively_named_container_holding_the_article_is_looked_into():
+    # A newsletter's own page names its article container after the newsletter.
+    text, trace = cleaned(f"<section class='newsletter-hero'><div><div><p>{SENTENCE * 6}</p></div></div></section>"
+                          "<div><p>" + "Get the free guide by email and we send it today. " * 12 + "</p></div>")
+    assert text.count("A cold start is everything") == 6
+    assert "negative-class" not in trace.rule_ids()
+
+
+def test_comments_outgrowing_the_article_still_go():
+    comments = "".join(f"<div><div><p>Reader {i}: I agree, mostly, but not quite, with this.</p></div></div>"
+                       for i in range(30))
+    text, trace = cleaned(f"<div><p>{SENTENCE * 4}</p></div><div class='comments-wrapper'>{comments}</div>")
+    assert "Reader 3" not in text
+    assert "A cold start is everything" in text

@@ -23,12 +23,17 @@ ATTEMPTS = (
 
 
 def content_region(root, sites: tuple[Site, ...], opts: Options) -> list | None:
-    """The profiles' content selectors, tried in order; the first that matches once, with text, wins."""
+    """The profiles' content selectors, tried in order; the first that matches once, with text, wins.
+
+    A platform's selectors (WordPress, Ghost, ...) meet many themes: there the match must hold
+    an article's worth of text, or the generic locator decides ("post-content" can be a standfirst).
+    """
     for site in sites:
+        least = opts.min_article_chars if site.kind == "platform" else opts.min_paragraph_chars
         for selector in site.content:
             chain = parse_chain(selector)
             found = select_lxml(root, chain) if chain else []
-            if len(found) == 1 and len(dom.text_of(found[0])) >= opts.min_paragraph_chars:
+            if len(found) == 1 and len(dom.text_of(found[0])) >= least:
                 return found
     return None
 

@@ -150,3 +150,17 @@ def test_render_keeps_pre_verbatim():
 def test_render_survives_deep_nesting():
     region = clean.to_soup("<div>" + "<span>" * 2000 + "deep" + "</span>" * 2000 + "</div>").find("div")
     assert render.to_text(region) == "deep"
+
+
+def test_platform_content_selector_needs_an_article_worth_of_text():
+    from stripper.pipeline import content_region
+    from stripper.rules import builtin_packs
+
+    wordpress = next(s for s in builtin_packs().sites if s.id == "wordpress-jetpack")
+    standfirst = "<div class='post-content'><p>Stream these shows and spark your imagination.</p></div>"
+    article = f"<div class='sidebar-content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    root = dom.parse(f"<html><body><article>{standfirst}{article}</article></body></html>")
+    assert content_region(root, (wordpress,), Options()) is None  # the generic locator decides
+    paragraphs = f"<p>{PARA}</p>" * 5
+    root = dom.parse(f"<html><body><div class='entry-content'>{paragraphs}</div></body></html>")
+    assert [el.get("class") for el in content_region(root, (wordpress,), Options())] == ["entry-content"]

@@ -23,6 +23,7 @@ PROSE_COMMAS = 10
 # such a container is looked into instead. Not so for furniture that can outgrow the article
 # itself: reader comments, caption carousels.
 NEGATIVE_CLASS_MAX_SHARE = 0.5
+MAX_SPARING_ROUNDS = 4
 PROSE_FURNITURE = re.compile(r"comment|scroll|gallery|carousel|slide", re.I)
 
 
@@ -57,17 +58,8 @@ def verdict(el, stats: Stats, opts: Options):
     return None
 
 
-def _holds_the_prose(el, stats: Stats, total: int, commas: int) -> bool:
-    """Most of the region's text, and at least twice the commas of the rest of it."""
-    mine = stats.commas.get(el, 0)
-    return (mine >= PROSE_COMMAS and mine >= 2 * (commas - mine)
-            and stats.chars.get(el, 0) > NEGATIVE_CLASS_MAX_SHARE * total
-            and not PROSE_FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}"))
-
-
-def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
-    total = sum(stats.chars.get(el, 0) for el in region)
-    commas = sum(stats.commas.get(el, 0) for el in region)
+def _plan(region: list, stats: Stats, opts: Options, spared: set) -> list:
+    """(element, rule) for each condemned container; `spared` ones are looked into instead."""
     cards = stats.cards or set()
     plan = []
     for top in region:
@@ -77,12 +69,40 @@ def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
             el = stack.pop()
             if el is not top and (el.tag in CONDITIONAL or el in cards) and el.getparent() is not None:
                 rule = verdict(el, stats, opts)
-                if rule is NEGATIVE_CLASS and _holds_the_prose(el, stats, total, commas):
-                    rule = None
-                if rule is not None:
+                if rule is not None and not (rule is NEGATIVE_CLASS and el in spared):
                     plan.append((el, rule))
                     continue
             stack.extend(child for child in el if isinstance(child.tag, str))
+    return plan
+
+
+def _prose_holders(plan: list, stats: Stats, total: int, commas: int) -> set:
+    """The furniture-named containers of the plan, when together they hold the article: most of
+    the region's text, and at least twice the commas of the rest of it."""
+    named = {el for el, rule in plan if rule is NEGATIVE_CLASS
+             and not PROSE_FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}")}
+    mine = sum(stats.commas.get(el, 0) for el in named)
+    chars = sum(stats.chars.get(el, 0) for el in named)
+    if mine >= PROSE_COMMAS and mine >= 2 * (commas - mine) and chars > NEGATIVE_CLASS_MAX_SHARE * total:
+        return named
+    return set()
+
+
+def clean(region: list, stats: Stats, opts: Options, trace: Trace) -> None:
+    total = sum(stats.chars.get(el, 0) for el in region)
+    commas = sum(stats.commas.get(el, 0) for el in region)
+    plan, spared = _plan(region, stats, opts, set()), set()
+    # Spared containers are looked into, where furniture names may again hold the prose
+    # (a widget of widgets) or not (a real sidebar inside a "sidebar-layout").
+    for _ in range(MAX_SPARING_ROUNDS):
+        holders = _prose_holders(plan, stats, total, commas)
+        if not holders:
+            break
+        spared |= holders
+        plan = _plan(region, stats, opts, spared)
+    if spared:
+        trace.record("clean", NEGATIVE_CLASS.id, "furniture-named containers that hold the article's prose",
+                     f"{len(spared)} containers kept", action="revert")
     doomed = sum(stats.chars.get(el, 0) for el, _ in plan)
     if trace.refuses("clean", total, doomed, len(plan), opts):
         return

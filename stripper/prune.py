@@ -221,7 +221,9 @@ def drop_non_content(root, trace: Trace) -> None:
     for el in doomed:
         dom.drop(el)
     for el in [el for el in root.iter(*CONTROLS)]:
-        if len(dom.text_of(el)) <= CONTROL_MAX_CHARS:
+        # A textarea holds what a reader types or code to copy (an embed, a republishing
+        # snippet with the article's HTML in it), never article text.
+        if len(el) == 0 and el.tag == "textarea" or len(dom.text_of(el)) <= CONTROL_MAX_CHARS:
             dom.drop(el)
             doomed.append(el)
         else:

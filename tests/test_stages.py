@@ -164,3 +164,12 @@ def test_platform_content_selector_needs_an_article_worth_of_text():
     paragraphs = f"<p>{PARA}</p>" * 5
     root = dom.parse(f"<html><body><div class='entry-content'>{paragraphs}</div></body></html>")
     assert [el.get("class") for el in content_region(root, (wordpress,), Options())] == ["entry-content"]
+
+
+def test_textarea_goes_even_when_it_holds_an_article_copy():
+    snippet = "&lt;p&gt;" + PARA * 3 + "&lt;/p&gt;"
+    root = dom.parse(f"<html><body><div><p>{PARA}</p><textarea readonly>{snippet}</textarea></div></body></html>")
+    prune.drop_non_content(root, Trace())
+    assert root.find(".//textarea") is None
+    assert PARA in "".join(root.itertext())
+    assert "<p>" not in "".join(root.itertext())

@@ -24,6 +24,8 @@ PROSE_COMMAS = 10
 # itself: reader comments, caption carousels.
 NEGATIVE_CLASS_MAX_SHARE = 0.5
 MAX_SPARING_ROUNDS = 4
+# Prose has a comma every few sentences; a list of links or labels has next to none.
+PROSE_CHARS_PER_COMMA = 400
 PROSE_FURNITURE = re.compile(r"comment|scroll|gallery|carousel|slide", re.I)
 
 
@@ -77,14 +79,15 @@ def _plan(region: list, stats: Stats, opts: Options, spared: set) -> list:
 
 
 def _prose_holders(plan: list, stats: Stats, total: int, commas: int) -> set:
-    """The furniture-named containers of the plan, when together they hold the article: most of
-    the region's text, and at least twice the commas of the rest of it."""
-    named = {el for el, rule in plan if rule is NEGATIVE_CLASS
-             and not PROSE_FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}")}
-    mine = sum(stats.commas.get(el, 0) for el in named)
-    chars = sum(stats.chars.get(el, 0) for el in named)
+    """The furniture-named containers of the plan that read like prose, when together they hold
+    the article: most of the region's text, and at least twice the commas of the rest of it."""
+    held = {el for el, rule in plan if rule is NEGATIVE_CLASS
+            and stats.commas.get(el, 0) * PROSE_CHARS_PER_COMMA >= stats.chars.get(el, 0)
+            and not PROSE_FURNITURE.search(f"{el.get('class', '')} {el.get('id', '')}")}
+    mine = sum(stats.commas.get(el, 0) for el in held)
+    chars = sum(stats.chars.get(el, 0) for el in held)
     if mine >= PROSE_COMMAS and mine >= 2 * (commas - mine) and chars > NEGATIVE_CLASS_MAX_SHARE * total:
-        return named
+        return held
     return set()
 
 

@@ -5,6 +5,8 @@ list of typed nodes, so callers just look for the first node of a type.
 """
 from __future__ import annotations
 
+import html
+
 import json
 import re
 from typing import Any, Iterable
@@ -130,6 +132,8 @@ def text(value: Any) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and value.strip():
+        if "&" in value:  # sites write HTML entities into JSON-LD ("&#8216;Sobering&#8217;")
+            value = html.unescape(value)
         return " ".join(value.split())
     return None
 

@@ -39,6 +39,11 @@ def test_jsonld_article_gives_every_field():
                  "published": "2025-05-14T09:12:00+00:00", "language": "en-GB", "description": "About a bridge."}
 
 
+def test_jsonld_text_with_html_entities_is_unescaped():
+    m = meta_of(page(ld({"@type": "NewsArticle", "headline": "The results? &#8216;Sobering&#8217; &amp; slow"})))
+    assert m["title"] == "The results? ‘Sobering’ & slow"
+
+
 def test_jsonld_graph_follows_id_references():
     graph = {"@context": "https://schema.org", "@graph": [
         {"@type": "WebSite", "@id": "#site", "name": "Fix It Folk"},

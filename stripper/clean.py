@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -64,6 +65,61 @@ def short_text(node: Tag, limit: int) -> str | None:
             return None
         parts.extend(words)
     return " ".join(parts)
+
+
+class Texts:
+    """Every element's text (as `text` gives it), read in one pass over a tree that is not changing.
+
+    BeautifulSoup reads an element's strings afresh each time it is asked, so asking every
+    nested block re-reads the same strings once per enclosing block. Here each string is
+    read once and an element's text is joined from its children's. Texts longer than `cap`
+    are not kept, only their lengths: building them would copy a page once per nesting level.
+    """
+
+    def __init__(self, root: Tag, cap: int):
+        self.cap = cap
+        self.lengths: dict[int, int] = {}
+        self.texts: dict[int, str] = {}
+        # Backwards through the document, every element comes after all of its children.
+        for node in reversed([root, *root.descendants]):
+            if isinstance(node, Tag):
+                self._add(node)
+
+    def _add(self, node: Tag) -> None:
+        parts: list[str | None] = []  # the non-empty children's texts (None: too long to keep)
+        size = -1  # the joining spaces are one fewer than the parts
+        for child in node.contents:
+            if isinstance(child, Tag):
+                n = self.lengths[id(child)]
+                if n:
+                    size += n + 1
+                    parts.append(self.texts.get(id(child)))
+            elif type(child) in STRING_TYPES:  # what node.strings yields: no comments, scripts
+                words = " ".join(child.split())
+                if words:
+                    size += len(words) + 1
+                    parts.append(words)
+        size = max(size, 0)
+        self.lengths[id(node)] = size
+        if size <= self.cap:
+            self.texts[id(node)] = " ".join(parts)  # type: ignore[arg-type]  # short: no None
+
+    def length(self, node: Tag) -> int:
+        if node.interesting_string_types != STRING_TYPES:  # a <script>: its strings are its own kind
+            return len(text(node))
+        return self.lengths[id(node)]
+
+    def short(self, node: Tag, limit: int) -> str | None:
+        """short_text(node, limit), for limit up to `cap`."""
+        assert limit <= self.cap
+        if node.interesting_string_types != STRING_TYPES:
+            return short_text(node, limit)
+        return self.texts[id(node)] if self.lengths[id(node)] <= limit else None
+
+
+# The strings an element's text is made of: those Tag.strings yields for every element but
+# <script>, <style>, <template> and ruby annotations, which yield only their own kind of string.
+STRING_TYPES = frozenset(Tag.MAIN_CONTENT_STRING_TYPES)
 
 
 def to_soup(html: str) -> Tag:
@@ -168,17 +224,20 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     cut: list[Removal] = []
     walls = []
     longest = rules.longest_block(opts.max_phrase_block_chars)
+    texts = Texts(region, longest)
+    # Nested blocks often have the same text (a <div> around one <p>): match each text once.
+    match = cache(partial(rules.match_phrases, limit=opts.max_phrase_block_chars))
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
         node = stack.pop()
         if node.name not in BLOCKS:
             stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
             continue
-        body = short_text(node, longest)
+        body = texts.short(node, longest)
         if body == "":
             continue
         if body is not None:
-            m = rules.match_phrases(body, opts.max_phrase_block_chars)
+            m = match(body)
             if m is not None and is_chrome(m, opts):
                 walls.extend(r for r in m.rules if r.paywall)
                 if m.rule.cut and not cut:
@@ -188,7 +247,7 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                     continue
                 plan.append(Removal(node, m.rule))
                 continue
-            led = _led_by_label(node, rules, opts) if len(body) <= opts.max_phrase_block_chars else None
+            led = _led_by_label(node, texts, match, opts) if len(body) <= opts.max_phrase_block_chars else None
             if led is not None:
                 plan.append(Removal(node, led))
                 continue
@@ -196,15 +255,16 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     return plan, cut, walls
 
 
-def _led_by_label(node: Tag, rules: RuleSet, opts: Options):
+def _led_by_label(node: Tag, texts: Texts, match, opts: Options):
     """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
 
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
+    `match` is RuleSet.match_phrases; the box is short, so `texts` holds its children's texts.
     """
-    children = [c for c in node.children if isinstance(c, Tag) and text(c)]
+    children = [c for c in node.children if isinstance(c, Tag) and texts.length(c)]
     if len(children) < 2 or children[0].name not in BLOCKS:
         return None
-    m = rules.match_phrases(text(children[0]), opts.max_phrase_block_chars)
+    m = match(texts.short(children[0], texts.cap))
     if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
         return None
     return m.rule

@@ -290,3 +290,34 @@ def test_label_led_box_goes_whole():
     html = page(prose('<div class="x1"><div class="y2">Sponsored</div><div class="z3">Cloud bills too high? Try us.</div></div>'))
     text = stripper.strip(html).text
     assert "Cloud bills too high" not in text and PARAS[2] in text
+
+
+def test_fold_maps_quotes_and_spaces_as_translate_did():
+    from stripper.rules.ruleset import QUOTES, fold
+
+    text = "Don’t  “Miss” it «now» `ok´ ‘a’ „b“ ‚c’ x y z STRASSE Straße"
+    assert fold(text) == " ".join(text.translate(QUOTES).casefold().split())
+    assert fold(text) == "don't \"miss\" it \"now\" 'ok' 'a' \"b\" 'c' x y z strasse strasse"
+
+
+def test_needles_say_which_blocks_a_pattern_cannot_match():
+    from stripper.rules.ruleset import could_contain, needles_of
+
+    needles = needles_of([r"\bwe use cookies\b.{0,30}", r"\bby using this site,? you (agree|consent)"])
+    assert needles == ("we use cookies", "by using this site")
+    assert could_contain("hello, we use cookies to track you", needles)
+    assert not could_contain("the council voted on tuesday", needles)
+    # re.I lets an i in a pattern match a dotless ı: such text is always tried.
+    assert could_contain("by usıng thıs site you agree", needles)
+    # A pattern without fixed text, or with only non-ASCII fixed text, is always tried.
+    assert needles_of([r"\bwe use cookies", r"^\w+ \d+$"]) is None
+    assert needles_of([r"\bstraße gesperrt"]) is None
+    assert could_contain("anything", None)
+
+
+def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_with_it():
+    rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
+    assert rules.pattern_rules[0][3] == ("we use cookies",)
+    m = rules.match_phrases("Hello. We use cookies to improve your experience.")
+    assert m is not None and m.rule.id == "consent" and m.covered > 0.8
+    assert rules.match_phrases("The council voted to approve the bridge.") is None

@@ -121,6 +121,19 @@ def test_short_text_stops_at_the_limit():
     assert clean.short_text(region, 500) == PARA
 
 
+def test_texts_reads_every_element_once_as_text_would():
+    region = clean.to_soup(f"<div><p>{PARA}</p><ul><li> One <b>two</b></li><li><!-- no -->three"
+                           "<script>var x;</script></li></ul><p>  </p></div>").find("div")
+    texts = clean.Texts(region, 40)
+    for node in [region, *region.find_all(True)]:
+        assert texts.length(node) == len(clean.text(node))
+        assert texts.short(node, 40) == clean.short_text(node, 40)
+    ul = region.find("ul")
+    assert texts.short(ul, 40) == "One two three"
+    assert texts.short(ul, 10) is None
+    assert texts.short(region, 40) is None and texts.length(region) == len(PARA) + 1 + len("One two three")
+
+
 def test_headline_repeated_in_a_font_tag_is_dropped():
     region = clean.to_soup(f"<div><div><font><b>Bridge approved</b></font></div><p>{PARA}</p></div>").find("div")
     plan = clean.title_repeat(region, "Bridge approved")

@@ -48,6 +48,27 @@ def required_literal(pattern: str) -> str | None:
     return best if len(best) >= 4 else None
 
 
+def needles_of(patterns: list[str]) -> tuple[str, ...] | None:
+    """A fixed piece of text for each pattern that every match of it contains; None if one has none.
+
+    A block containing none of them cannot match any of the patterns, so they need not be run
+    (a regex search tries every position of the block; `in` is much faster). Only ASCII needles:
+    case-insensitive matching of other letters has exceptions (µ and μ, ς and σ, ...) that a
+    plain `in` would miss. The one ASCII exception, i and dotless ı, is checked in could_contain.
+    """
+    needles = tuple(required_literal(p) for p in patterns)
+    if not all(n and n.isascii() for n in needles):
+        return None
+    return needles  # type: ignore[return-value]
+
+
+def could_contain(folded: str, needles: tuple[str, ...] | None) -> bool:
+    """Might `folded` (case-folded text) match patterns with these needles?"""
+    if needles is None or "ı" in folded:  # re.I lets an i in a pattern match a dotless ı
+        return True
+    return any(n in folded for n in needles)
+
+
 def _first(items: list, i: int) -> set[str] | None:
     consts = re._constants
     if i >= len(items):
@@ -87,9 +108,17 @@ def _first(items: list, i: int) -> set[str] | None:
     return None
 
 
+# str.translate looks up every character of a text; these few replace() calls are several
+# times faster (fold runs on every block of a page), and most text has none of them anyway.
+QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
+
+
 def fold(text: str) -> str:
     """Case, quotes and spacing folded, so phrases match however a page typesets them."""
-    return " ".join(text.translate(QUOTES).casefold().split())
+    for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
+        if quote in text:
+            text = text.replace(quote, plain)
+    return " ".join(text.casefold().split())
 
 
 def _key(token: str) -> str:
@@ -123,9 +152,10 @@ class RuleSet:
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
     # first token -> [(tokens, rule)], longest first
     phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
-    # (regex, anchored, rule): a rule's patterns that start with ^ are tried at the start of a
-    # block only (one attempt, not one per character); the others are searched everywhere.
-    pattern_rules: list[tuple[re.Pattern, bool, Rule]] = field(default_factory=list)
+    # (regex, anchored, rule, needles): a rule's patterns that start with ^ are tried at the start
+    # of a block only (one attempt, not one per character); the others are searched everywhere,
+    # but only in blocks that contain one of the needles (see needles_of).
+    pattern_rules: list[tuple[re.Pattern, bool, Rule, tuple[str, ...] | None]] = field(default_factory=list)
     anchored_regex: re.Pattern | None = None  # anchored patterns whose first character is unknown
     anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
     anchored_rules: list[Rule] = field(default_factory=list)
@@ -151,7 +181,7 @@ class RuleSet:
                     group = [p for p in patterns if p.startswith("^") == anchored]
                     if group:
                         body = "|".join(f"(?:{p})" for p in group)
-                        rs.pattern_rules.append((re.compile(body, re.I), anchored, rule))
+                        rs.pattern_rules.append((re.compile(body, re.I), anchored, rule, needles_of(group)))
         for entries in rs.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
         # All anchored patterns in one regex, tried once at the start of a block: the
@@ -200,29 +230,39 @@ class RuleSet:
         A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
         folded = fold(text)
-        spans = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
-        if not spans:
+        words = TOKEN.findall(folded)
+        if not words:
             return None
-        keys = [_key(t) for _, _, t in spans]
-        n = len(keys)
-        owner: list[Rule | None] = [None] * n
-        strong = [False] * n
         length = len(folded)
-        lead_end = -1  # where a specific match starting at the first word ends
-        i = 0
-        while i < n:
-            for toks, rule in self.phrase_index.get(keys[i], ()):
+        # Most blocks have no number in them: then the words are their own keys.
+        keys = [_key(w) for w in words] if any(map(str.isdigit, words)) else words
+        phrases = self._phrases_in(keys, length, limit)
+        found = self._patterns_in(folded, length, limit)
+        if not phrases and not found:
+            return None  # most blocks: prose, with no chrome phrase in it
+        return self._measure(folded, keys, phrases, found)
+
+    def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
+        """The phrases in a block, left to right, each the longest one at its place: (start, tokens, rule)."""
+        index = self.phrase_index
+        if index.keys().isdisjoint(keys):
+            return []
+        hits = []
+        free = 0  # the first token not in a phrase found already
+        for i in [i for i, key in enumerate(keys) if key in index]:
+            if i < free:
+                continue
+            for toks, rule in index[keys[i]]:
                 k = len(toks)
-                if tuple(keys[i:i + k]) == toks and length <= (rule.max_chars or limit):
-                    for j in range(i, i + k):
-                        owner[j], strong[j] = rule, k >= STRONG_TOKENS
-                    if i == 0 and k > STRONG_TOKENS:
-                        lead_end = spans[k - 1][1]
-                    i += k
+                if length <= (rule.max_chars or limit) and (k == 1 or tuple(keys[i:i + k]) == toks):
+                    hits.append((i, k, rule))
+                    free = i + k
                     break
-            else:
-                i += 1
-        found = []  # (rule, match)
+        return hits
+
+    def _patterns_in(self, folded: str, length: int, limit: int) -> list[tuple[Rule, re.Match]]:
+        """Pattern matches in a block that count (not too long a block, not empty), in the order they apply."""
+        found = []
         starter = self.anchored_by_char.get(folded[:1], self.anchored_regex)
         first = starter.match(folded) if starter is not None else None
         if first is not None:
@@ -232,20 +272,34 @@ class RuleSet:
                 m = regex.match(folded)
                 if m is not None:
                     found.append((rule, m))
-        for regex, _, rule in self.pattern_rules:
-            found.extend((rule, m) for m in regex.finditer(folded))
-        for rule, m in found:
+        for regex, _, rule, needles in self.pattern_rules:
+            if could_contain(folded, needles):
+                found.extend((rule, m) for m in regex.finditer(folded))
+        return [(rule, m) for rule, m in found if length <= (rule.max_chars or limit) and m.end() > m.start()]
+
+    def _measure(self, folded: str, keys: list[str], phrases: list[tuple[int, int, Rule]],
+                 found: list[tuple[Rule, re.Match]]) -> PhraseMatch | None:
+        """Which words of the block the phrases and patterns found cover, and how much of it that is."""
+        spans = [m.span() for m in TOKEN.finditer(folded)]
+        n = len(spans)
+        owner: list[Rule | None] = [None] * n
+        strong = [False] * n
+        lead_end = -1  # where a specific match starting at the first word ends
+        for i, k, rule in phrases:
+            for j in range(i, i + k):
+                owner[j], strong[j] = rule, k >= STRONG_TOKENS
+            if i == 0 and k > STRONG_TOKENS:
+                lead_end = spans[k - 1][1]
+        for rule, m in found:  # patterns win over phrases
             a, b = m.span()
-            if length > (rule.max_chars or limit) or b <= a:
-                continue
             if a <= spans[0][0]:
                 lead_end = max(lead_end, b)
-            for j, (s, e, _) in enumerate(spans):
+            for j, (s, e) in enumerate(spans):
                 if s >= a and e <= b:
                     owner[j], strong[j] = rule, True
         if not any(owner):
             return None
-        sizes = [e - s for s, e, _ in spans]
+        sizes = [e - s for s, e in spans]
         total = sum(sizes)
         per_rule: dict[int, tuple[int, Rule]] = {}
         covered = strong_chars = residue = 0

@@ -301,23 +301,36 @@ def test_fold_maps_quotes_and_spaces_as_translate_did():
 
 
 def test_needles_say_which_blocks_a_pattern_cannot_match():
-    from stripper.rules.ruleset import could_contain, needles_of
+    from stripper.rules.ruleset import needles_of
 
-    needles = needles_of([r"\bwe use cookies\b.{0,30}", r"\bby using this site,? you (agree|consent)"])
-    assert needles == ("we use cookies", "by using this site")
-    assert could_contain("hello, we use cookies to track you", needles)
-    assert not could_contain("the council voted on tuesday", needles)
+    needles = needles_of([r"\bwe use cookies\b.{0,30}", r"\bby (using|visiting) this site,? you (agree|consent)"])
+    assert needles.needles == ((("we use cookies",),),
+                               ((" this site",), ("using", "visiting"), (" you ",), ("agree", "consent"), ("by ",)))
+    assert needles.first == (" this site", "we use cookies")
+    assert needles.allow("hello, we use cookies to track you")
+    assert needles.allow("by visiting this site you consent")
+    assert not needles.allow("by using this site you will see why")  # neither agree nor consent
+    assert not needles.allow("the council voted on tuesday")
     # re.I lets an i in a pattern match a dotless ı: such text is always tried.
-    assert could_contain("by usıng thıs site you agree", needles)
+    assert needles.allow("by usıng thıs sıte you agree")
     # A pattern without fixed text, or with only non-ASCII fixed text, is always tried.
     assert needles_of([r"\bwe use cookies", r"^\w+ \d+$"]) is None
     assert needles_of([r"\bstraße gesperrt"]) is None
-    assert could_contain("anything", None)
+
+
+def test_needles_first_pieces_skip_those_containing_another():
+    from stripper.rules.ruleset import needles_of
+
+    needles = needles_of([r"\bsite uses cookies\b", r"\bcookies? (help|allow)", r"\b(continuing|using) to browse"])
+    # A block with "site uses cookies" has "cookie": the longer need not be looked for.
+    assert needles.first == (" to browse", "cookie")
+    assert not needles.allow("the site uses a cookie jar")  # "cookie", but no "help" nor "allow"
+    assert needles.allow("the cookie helps us")
 
 
 def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_with_it():
     rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
-    assert rules.pattern_rules[0][3] == ("we use cookies",)
+    assert rules.pattern_rules[0][3].needles == ((("we use cookies",),),)
     m = rules.match_phrases("Hello. We use cookies to improve your experience.")
     assert m is not None and m.rule.id == "consent" and m.covered > 0.8
     assert rules.match_phrases("The council voted to approve the bridge.") is None

@@ -1,6 +1,7 @@
 """The rules that apply to one page, compiled for fast matching."""
 from __future__ import annotations
 
+import bisect
 import re
 import re._constants  # noqa: F401  (used by first_chars)
 import re._parser  # noqa: F401
@@ -48,25 +49,73 @@ def required_literal(pattern: str) -> str | None:
     return best if len(best) >= 4 else None
 
 
-def needles_of(patterns: list[str]) -> tuple[str, ...] | None:
-    """A fixed piece of text for each pattern that every match of it contains; None if one has none.
+# A pattern's needle: pieces of fixed text every match contains, each piece given as its
+# alternatives ("agree" or "consent"); a block must contain one alternative of every piece.
+Needle = tuple[tuple[str, ...], ...]
 
-    A block containing none of them cannot match any of the patterns, so they need not be run
-    (a regex search tries every position of the block; `in` is much faster). Only ASCII needles:
-    case-insensitive matching of other letters has exceptions (µ and μ, ς and σ, ...) that a
-    plain `in` would miss. The one ASCII exception, i and dotless ı, is checked in could_contain.
+
+@dataclass(frozen=True)
+class Needles:
+    """What a block must contain to match one of a rule's patterns (see needles_of)."""
+    needles: tuple[Needle, ...]
+    # Every alternative of every needle's first piece, less those containing another: the quick
+    # test, as one block in many has none of them.
+    first: tuple[str, ...]
+
+    def allow(self, folded: str) -> bool:
+        """Might `folded` (case-folded text) match one of the patterns?"""
+        if "ı" in folded:  # re.I lets an i in a pattern match a dotless ı
+            return True
+        if not any(alt in folded for alt in self.first):
+            return False
+        return any(all(any(alt in folded for alt in piece) for piece in needle) for needle in self.needles)
+
+
+def needles_of(patterns: list[str]) -> Needles | None:
+    """A needle for each pattern; None if one of them has none.
+
+    A block without any of the needles cannot match any of the patterns, so they need not be
+    run (a regex search tries every position of the block; `in` is much faster). Only ASCII
+    pieces: case-insensitive matching of other letters has exceptions (µ and μ, ς and σ, ...)
+    that a plain `in` would miss. The one ASCII exception, i and dotless ı, is seen to in
+    Needles.allow. Pieces shorter than 3 characters are left out: nearly every block has them.
     """
-    needles = tuple(required_literal(p) for p in patterns)
-    if not all(n and n.isascii() for n in needles):
-        return None
-    return needles  # type: ignore[return-value]
+    needles = []
+    for pattern in patterns:
+        try:
+            items = list(re._parser.parse(pattern, re.I).data)
+        except re.error:
+            return None
+        pieces = [p for p in _pieces(items) if min(map(len, p)) >= 3 and all(map(str.isascii, p))]
+        if not pieces:
+            return None
+        pieces.sort(key=lambda p: -min(map(len, p)))  # the longest (likely rarest) tried first
+        needles.append(tuple(pieces))
+    firsts = {alt for needle in needles for alt in needle[0]}
+    first = tuple(sorted(a for a in firsts if not any(b != a and b in a for b in firsts)))
+    return Needles(tuple(needles), first)
 
 
-def could_contain(folded: str, needles: tuple[str, ...] | None) -> bool:
-    """Might `folded` (case-folded text) match patterns with these needles?"""
-    if needles is None or "ı" in folded:  # re.I lets an i in a pattern match a dotless ı
-        return True
-    return any(n in folded for n in needles)
+def _pieces(items: list) -> list[tuple[str, ...]]:
+    """The fixed text a sequence of regex items always contains, as pieces of alternatives (lower-case)."""
+    consts = re._constants
+    out: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in items + [(None, None)]:  # the sentinel ends the last run
+        if op is consts.LITERAL:
+            run += chr(av).lower()
+            continue
+        if run:
+            out.append((run,))
+            run = ""
+        if op is consts.SUBPATTERN:  # a group that must match: what it contains is needed too
+            out += _pieces(list(av[-1].data))
+        elif op is consts.BRANCH:  # one alternative must match: its longest piece stands for it
+            best = [max((p[0] for p in _pieces(list(b.data)) if len(p) == 1), key=len, default="")
+                    for b in av[1]]
+            if all(best):
+                out.append(tuple(best))
+    return out
 
 
 def _first(items: list, i: int) -> set[str] | None:
@@ -155,11 +204,15 @@ class RuleSet:
     # (regex, anchored, rule, needles): a rule's patterns that start with ^ are tried at the start
     # of a block only (one attempt, not one per character); the others are searched everywhere,
     # but only in blocks that contain one of the needles (see needles_of).
-    pattern_rules: list[tuple[re.Pattern, bool, Rule, tuple[str, ...] | None]] = field(default_factory=list)
+    pattern_rules: list[tuple[re.Pattern, bool, Rule, Needles | None]] = field(default_factory=list)
     anchored_regex: re.Pattern | None = None  # anchored patterns whose first character is unknown
     anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
     anchored_rules: list[Rule] = field(default_factory=list)
     needle_patterns: list[tuple[str, re.Pattern, Rule]] = field(default_factory=list)
+    # The max_chars of phrase rules, in order, and the rules that allow each size or more, built
+    # when first asked for (see _long_rules).
+    phrase_sizes: list[int] = field(default_factory=list)
+    long_views: dict[int, "RuleSet"] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
@@ -182,6 +235,7 @@ class RuleSet:
                     if group:
                         body = "|".join(f"(?:{p})" for p in group)
                         rs.pattern_rules.append((re.compile(body, re.I), anchored, rule, needles_of(group)))
+        rs.phrase_sizes = sorted({r.max_chars for r in rs.rules if r.max_chars and (r.phrases or r.patterns)})
         for entries in rs.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
         # All anchored patterns in one regex, tried once at the start of a block: the
@@ -236,11 +290,28 @@ class RuleSet:
         length = len(folded)
         # Most blocks have no number in them: then the words are their own keys.
         keys = [_key(w) for w in words] if any(map(str.isdigit, words)) else words
+        if length > limit:
+            # Only the few rules with a larger max_chars can match a block this long: if none of
+            # them finds anything, no rule counts, and all the others need not be tried.
+            view = self._long_rules(length)
+            if view is None or not (view._phrases_in(keys, length, limit) or view._patterns_in(folded, length, limit)):
+                return None
         phrases = self._phrases_in(keys, length, limit)
         found = self._patterns_in(folded, length, limit)
         if not phrases and not found:
             return None  # most blocks: prose, with no chrome phrase in it
         return self._measure(folded, keys, phrases, found)
+
+    def _long_rules(self, length: int) -> "RuleSet | None":
+        """The phrase rules whose max_chars allows a block of `length` characters, as a RuleSet (cached)."""
+        at = bisect.bisect_left(self.phrase_sizes, length)
+        if at == len(self.phrase_sizes):
+            return None
+        size = self.phrase_sizes[at]  # the same rules allow every length from the next smaller size up to this
+        if size not in self.long_views:
+            self.long_views[size] = RuleSet.build(
+                r for r in self.rules if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns))
+        return self.long_views[size]
 
     def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
         """The phrases in a block, left to right, each the longest one at its place: (start, tokens, rule)."""
@@ -273,7 +344,7 @@ class RuleSet:
                 if m is not None:
                     found.append((rule, m))
         for regex, _, rule, needles in self.pattern_rules:
-            if could_contain(folded, needles):
+            if needles is None or needles.allow(folded):
                 found.extend((rule, m) for m in regex.finditer(folded))
         return [(rule, m) for rule, m in found if length <= (rule.max_chars or limit) and m.end() > m.start()]
 

@@ -334,3 +334,24 @@ def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_wit
     m = rules.match_phrases("Hello. We use cookies to improve your experience.")
     assert m is not None and m.rule.id == "consent" and m.covered > 0.8
     assert rules.match_phrases("The council voted to approve the bridge.") is None
+
+
+def test_long_blocks_are_tried_against_the_rules_that_allow_them_only():
+    from stripper.clean import is_chrome
+
+    rules = RuleSet.build([
+        Rule(id="short", reason="test", origin="test", phrases=("Read more",)),
+        Rule(id="consent", reason="test", origin="test", patterns=(r"^we use cookies\b.{0,600}$",), max_chars=700),
+        Rule(id="huge", reason="test", origin="test", phrases=("Members only",), max_chars=1500),
+    ])
+    view = rules._long_rules(650)
+    assert [r.id for r in view.rules] == ["consent", "huge"]
+    assert rules._long_rules(650) is view  # built once
+    assert [r.id for r in rules._long_rules(1000).rules] == ["huge"]
+    assert rules._long_rules(2000) is None
+    consent = "We use cookies to measure the audience of this site and to show you offers. " * 6
+    m = rules.match_phrases(consent.strip())
+    assert 300 < len(consent) <= 700 and m is not None and m.rule.id == "consent" and is_chrome(m, Options())
+    prose = " ".join(PARAS) + " Read more about it in the council minutes."
+    assert len(prose) > 300 and rules.match_phrases(prose) is None  # "Read more" only counts in short blocks
+    assert rules.match_phrases("Read more about it.").rule.id == "short"

@@ -223,10 +223,22 @@ class RuleSet:
             if rule.class_pattern:
                 unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
                 rs.class_rules.append((re.compile(rule.class_pattern), unless, rule))
+        rs._index_text()
+        for sel in rs.keep:
+            rs.keep_index.add(sel, None)
+        return rs
+
+    def _index_text(self, by_first_char: bool = True) -> None:
+        """Index the rules' phrases and patterns, for match_phrases.
+
+        Without `by_first_char`, the anchored patterns go in one regex: slower to run, but one
+        regex to compile instead of one per first character (for a rule set asked rarely).
+        """
+        for rule in self.rules:
             for phrase in rule.phrases:
                 toks = phrase_tokens(phrase)
                 if toks:
-                    rs.phrase_index.setdefault(toks[0], []).append((toks, rule))
+                    self.phrase_index.setdefault(toks[0], []).append((toks, rule))
             if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
                 patterns = [p.removeprefix("(?i)") for p in rule.patterns]
@@ -234,25 +246,25 @@ class RuleSet:
                     group = [p for p in patterns if p.startswith("^") == anchored]
                     if group:
                         body = "|".join(f"(?:{p})" for p in group)
-                        rs.pattern_rules.append((re.compile(body, re.I), anchored, rule, needles_of(group)))
-        rs.phrase_sizes = sorted({r.max_chars for r in rs.rules if r.max_chars and (r.phrases or r.patterns)})
-        for entries in rs.phrase_index.values():
+                        self.pattern_rules.append((re.compile(body, re.I), anchored, rule, needles_of(group)))
+        self.phrase_sizes = sorted({r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)})
+        for entries in self.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
         # All anchored patterns in one regex, tried once at the start of a block: the
         # named group that matched says whose pattern it was.
         # Bucketed by the characters a pattern can start with, so a block only tries the
         # patterns that could match its first character (plus those that could start anyhow).
-        anchored = [(p.removeprefix("(?i)"), rule) for rule in rs.rules for p in rule.patterns
+        anchored = [(p.removeprefix("(?i)"), rule) for rule in self.rules for p in rule.patterns
                     if p.removeprefix("(?i)").startswith("^")]
         if anchored:
-            rs.anchored_rules = [rule for _, rule in anchored]
+            self.anchored_rules = [rule for _, rule in anchored]
             by_char: dict[str, list[int]] = {}
             anywhere: list[int] = []
             for i, (pattern, rule) in enumerate(anchored):
                 chars = first_chars(pattern)
                 needle = required_literal(pattern) if chars is None else None
                 if needle:  # tried only on blocks that contain its fixed words
-                    rs.needle_patterns.append((needle, re.compile(pattern, re.I), rule))
+                    self.needle_patterns.append((needle, re.compile(pattern, re.I), rule))
                 elif chars is None:
                     anywhere.append(i)
                 for c in chars or ():
@@ -263,12 +275,12 @@ class RuleSet:
                     return None
                 return re.compile("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in sorted(indexes)), re.I)
 
-            rs.anchored_regex = combine(anywhere)
-            rs.anchored_by_char = {c: combine(ix + anywhere) for c, ix in by_char.items()}
-            rs.pattern_rules = [entry for entry in rs.pattern_rules if not entry[1]]
-        for sel in rs.keep:
-            rs.keep_index.add(sel, None)
-        return rs
+            if by_first_char:
+                self.anchored_regex = combine(anywhere)
+                self.anchored_by_char = {c: combine(ix + anywhere) for c, ix in by_char.items()}
+            else:
+                self.anchored_regex = combine(sorted(set(anywhere).union(*by_char.values())))
+            self.pattern_rules = [entry for entry in self.pattern_rules if not entry[1]]
 
     @property
     def paywall_ids(self) -> set[str]:
@@ -309,8 +321,9 @@ class RuleSet:
             return None
         size = self.phrase_sizes[at]  # the same rules allow every length from the next smaller size up to this
         if size not in self.long_views:
-            self.long_views[size] = RuleSet.build(
-                r for r in self.rules if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns))
+            view = RuleSet(rules=[r for r in self.rules if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)])
+            view._index_text(by_first_char=False)  # only a gate: as few regexes to compile as may be
+            self.long_views[size] = view
         return self.long_views[size]
 
     def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:

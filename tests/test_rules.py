@@ -355,3 +355,32 @@ def test_long_blocks_are_tried_against_the_rules_that_allow_them_only():
     prose = " ".join(PARAS) + " Read more about it in the council minutes."
     assert len(prose) > 300 and rules.match_phrases(prose) is None  # "Read more" only counts in short blocks
     assert rules.match_phrases("Read more about it.").rule.id == "short"
+
+
+def test_words_of_finds_what_the_token_regex_finds():
+    from stripper.rules.ruleset import TOKEN, words_of
+
+    every_ascii = "".join(chr(c) for c in range(128))
+    for text in [every_ascii, "don't stop_me now, 100's of titles!", "a\x1cb\x1fc\td", "café ² ǅ x-y", ""]:
+        assert words_of(text) == TOKEN.findall(text), text
+    assert words_of("don't stop_me now, 100's") == ["don", "t", "stop_me", "now", "100", "s"]
+
+
+def test_anchored_patterns_first_in_the_rules_win_whether_bucketed_or_tried_alone():
+    loose = Rule(id="loose", reason="test", origin="test", patterns=(r"^(\w+ )?(more|other) (stories|news)$",))
+    exact = Rule(id="exact", reason="test", origin="test", patterns=(r"^(more|other) (stories|news)$",))
+    for first, second in ((loose, exact), (exact, loose)):
+        rules = RuleSet.build([first, second])
+        assert [i for i, _, _ in rules.anchored_anywhere] == [[first, second].index(loose)]
+        assert rules.anchored_anywhere[0][2].needles == ((("more", "other"), ("stories", "news")),)
+        assert rules.match_phrases("More stories").rule is first
+        assert rules.match_phrases("Even more stories").rule is loose
+
+
+def test_an_anchored_pattern_that_could_start_anyhow_is_tried_only_with_its_needle():
+    rules = RuleSet.build([Rule(id="credit", reason="test", origin="test",
+                                patterns=(r"^[\w .-]{1,60}\s*[|/]\s*(getty images|reuters)$",))])
+    needles = rules.anchored_anywhere[0][2]
+    assert needles.allow("photo: john smith | reuters") and not needles.allow("photo: john smith, reuters")
+    assert rules.match_phrases("John Smith / Getty Images").rule.id == "credit"
+    assert rules.match_phrases("John Smith reports for Reuters") is None

@@ -64,11 +64,13 @@ class Needles:
 
     def allow(self, folded: str) -> bool:
         """Might `folded` (case-folded text) match one of the patterns?"""
-        if "ı" in folded:  # re.I lets an i in a pattern match a dotless ı
-            return True
-        if not any(alt in folded for alt in self.first):
-            return False
-        return any(all(any(alt in folded for alt in piece) for piece in needle) for needle in self.needles)
+        for alt in self.first:  # (a loop, not any(): this runs several times for every block)
+            if alt in folded:
+                break
+        else:
+            return "ı" in folded  # re.I lets an i in a pattern match a dotless ı
+        return "ı" in folded or any(all(any(alt in folded for alt in piece) for piece in needle)
+                                    for needle in self.needles)
 
 
 def needles_of(patterns: list[str]) -> Needles | None:
@@ -78,7 +80,8 @@ def needles_of(patterns: list[str]) -> Needles | None:
     run (a regex search tries every position of the block; `in` is much faster). Only ASCII
     pieces: case-insensitive matching of other letters has exceptions (µ and μ, ς and σ, ...)
     that a plain `in` would miss. The one ASCII exception, i and dotless ı, is seen to in
-    Needles.allow. Pieces shorter than 3 characters are left out: nearly every block has them.
+    Needles.allow. Pieces shorter than 3 characters are left out, as nearly every block has
+    them, unless they are a rare character (| or /).
     """
     needles = []
     for pattern in patterns:
@@ -86,7 +89,7 @@ def needles_of(patterns: list[str]) -> Needles | None:
             items = list(re._parser.parse(pattern, re.I).data)
         except re.error:
             return None
-        pieces = [p for p in _pieces(items) if min(map(len, p)) >= 3 and all(map(str.isascii, p))]
+        pieces = [p for p in _pieces(items) if all(map(str.isascii, p)) and (min(map(len, p)) >= 3 or all(map(_rare, p)))]
         if not pieces:
             return None
         pieces.sort(key=lambda p: -min(map(len, p)))  # the longest (likely rarest) tried first
@@ -94,6 +97,11 @@ def needles_of(patterns: list[str]) -> Needles | None:
     firsts = {alt for needle in needles for alt in needle[0]}
     first = tuple(sorted(a for a in firsts if not any(b != a and b in a for b in firsts)))
     return Needles(tuple(needles), first)
+
+
+def _rare(piece: str) -> bool:
+    """A single character seldom in prose (| or /), worth looking for although it is short."""
+    return len(piece) == 1 and not piece.isalnum() and not piece.isspace() and piece not in ".,;:'\"-()!?"
 
 
 def _pieces(items: list) -> list[tuple[str, ...]]:
@@ -110,6 +118,8 @@ def _pieces(items: list) -> list[tuple[str, ...]]:
             run = ""
         if op is consts.SUBPATTERN:  # a group that must match: what it contains is needed too
             out += _pieces(list(av[-1].data))
+        elif op is consts.IN and all(kind is consts.LITERAL for kind, _ in av):  # [|/]
+            out.append(tuple(chr(c).lower() for _, c in av))
         elif op is consts.BRANCH:  # one alternative must match: its longest piece stands for it
             best = [max((p[0] for p in _pieces(list(b.data)) if len(p) == 1), key=len, default="")
                     for b in av[1]]
@@ -162,6 +172,19 @@ def _first(items: list, i: int) -> set[str] | None:
 QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
 
 
+# In ASCII text a word character (\w) is a letter, digit or _: with every other character made a
+# space, str.split finds the words TOKEN.findall does, in half the time (and most blocks are
+# ASCII once folded).
+ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not WORD.match(chr(c))})
+
+
+def words_of(folded: str) -> list[str]:
+    """The words (TOKEN matches) of a text."""
+    if folded.isascii():
+        return folded.translate(ASCII_NON_WORD).split()
+    return TOKEN.findall(folded)
+
+
 def fold(text: str) -> str:
     """Case, quotes and spacing folded, so phrases match however a page typesets them."""
     for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
@@ -205,8 +228,11 @@ class RuleSet:
     # of a block only (one attempt, not one per character); the others are searched everywhere,
     # but only in blocks that contain one of the needles (see needles_of).
     pattern_rules: list[tuple[re.Pattern, bool, Rule, Needles | None]] = field(default_factory=list)
-    anchored_regex: re.Pattern | None = None  # anchored patterns whose first character is unknown
+    anchored_regex: re.Pattern | None = None  # for a block whose first character has no bucket
     anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
+    # Anchored patterns whose first character is unknown, each alone with its needles (or None):
+    # (index in anchored_rules, regex, needles), by index.
+    anchored_anywhere: list[tuple[int, re.Pattern, "Needles | None"]] = field(default_factory=list)
     anchored_rules: list[Rule] = field(default_factory=list)
     needle_patterns: list[tuple[str, re.Pattern, Rule]] = field(default_factory=list)
     # The max_chars of phrase rules, in order, and the rules that allow each size or more, built
@@ -276,8 +302,11 @@ class RuleSet:
                 return re.compile("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in sorted(indexes)), re.I)
 
             if by_first_char:
-                self.anchored_regex = combine(anywhere)
-                self.anchored_by_char = {c: combine(ix + anywhere) for c, ix in by_char.items()}
+                # Those that could start anyhow are tried alone, and only on blocks with their
+                # needles; whichever pattern comes first of all that match still wins.
+                self.anchored_by_char = {c: combine(ix) for c, ix in by_char.items()}
+                self.anchored_anywhere = [(i, re.compile(anchored[i][0], re.I), needles_of([anchored[i][0]]))
+                                          for i in sorted(anywhere)]
             else:
                 self.anchored_regex = combine(sorted(set(anywhere).union(*by_char.values())))
             self.pattern_rules = [entry for entry in self.pattern_rules if not entry[1]]
@@ -296,7 +325,7 @@ class RuleSet:
         A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
         folded = fold(text)
-        words = TOKEN.findall(folded)
+        words = words_of(folded)
         if not words:
             return None
         length = len(folded)
@@ -347,10 +376,20 @@ class RuleSet:
     def _patterns_in(self, folded: str, length: int, limit: int) -> list[tuple[Rule, re.Match]]:
         """Pattern matches in a block that count (not too long a block, not empty), in the order they apply."""
         found = []
+        # The anchored patterns: the first (by index) that matches, as one regex of them all would.
         starter = self.anchored_by_char.get(folded[:1], self.anchored_regex)
         first = starter.match(folded) if starter is not None else None
+        index = int(first.lastgroup[1:]) if first is not None else len(self.anchored_rules)
+        for i, regex, needles in self.anchored_anywhere:
+            if i > index:
+                break
+            if needles is None or needles.allow(folded):
+                m = regex.match(folded)
+                if m is not None:
+                    first, index = m, i
+                    break
         if first is not None:
-            found.append((self.anchored_rules[int(first.lastgroup[1:])], first))
+            found.append((self.anchored_rules[index], first))
         for needle, regex, rule in self.needle_patterns:
             if needle in folded:
                 m = regex.match(folded)

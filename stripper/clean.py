@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import islice
-from typing import Any, Collection, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -195,14 +195,14 @@ SUBJECT_UNSURE = re.compile(r"[,:()\[\]\\\"'|]")  # selector lists, pseudo-class
 
 
 def _subject(selector: str) -> Simple | None:
-    """The last compound of a selector (what it selects), when plainly written: `.credit` in `figcaption .credit`."""
+    """The last compound of a selector, what it selects, if plainly written: `.credit` in `figcaption .credit`."""
     if SUBJECT_UNSURE.search(selector):
         return None
     return parse_simple(re.split(r"[\s>+~]+", selector.strip())[-1])
 
 
 def _keys_present(region: Tag) -> set[tuple[str, str]]:
-    """Every tag name, class, id and attribute name under `region`, as Simple.key() gives them, lower-cased.
+    """Every tag name, class, id and attribute name under `region`, as Simple.key() names them, lower-cased.
 
     (Lower-cased: a document in quirks mode matches classes and ids whatever their case.)
     """
@@ -304,7 +304,7 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     return plan, cut, walls
 
 
-def _led_by_label(node: Tag, texts: Texts, match, opts: Options):
+def _led_by_label(node: Tag, texts: Texts, match: Callable[[str], PhraseMatch | None], opts: Options):
     """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
 
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.

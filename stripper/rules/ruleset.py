@@ -89,7 +89,8 @@ def needles_of(patterns: list[str]) -> Needles | None:
             items = list(re._parser.parse(pattern, re.I).data)
         except re.error:
             return None
-        pieces = [p for p in _pieces(items) if all(map(str.isascii, p)) and (min(map(len, p)) >= 3 or all(map(_rare, p)))]
+        pieces = [p for p in _pieces(items)
+                  if all(map(str.isascii, p)) and (min(map(len, p)) >= 3 or all(map(_rare, p)))]
         if not pieces:
             return None
         pieces.sort(key=lambda p: -min(map(len, p)))  # the longest (likely rarest) tried first
@@ -228,7 +229,7 @@ class RuleSet:
     # of a block only (one attempt, not one per character); the others are searched everywhere,
     # but only in blocks that contain one of the needles (see needles_of).
     pattern_rules: list[tuple[re.Pattern, bool, Rule, Needles | None]] = field(default_factory=list)
-    anchored_regex: re.Pattern | None = None  # for a block whose first character has no bucket
+    anchored_regex: re.Pattern | None = None  # when not by first character (_long_rules): all of them
     anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
     # Anchored patterns whose first character is unknown, each alone with its needles (or None):
     # (index in anchored_rules, regex, needles), by index.
@@ -279,7 +280,8 @@ class RuleSet:
         # All anchored patterns in one regex, tried once at the start of a block: the
         # named group that matched says whose pattern it was.
         # Bucketed by the characters a pattern can start with, so a block only tries the
-        # patterns that could match its first character (plus those that could start anyhow).
+        # patterns that could match its first character; those that could start anyhow are
+        # tried one by one (below).
         anchored = [(p.removeprefix("(?i)"), rule) for rule in self.rules for p in rule.patterns
                     if p.removeprefix("(?i)").startswith("^")]
         if anchored:
@@ -335,7 +337,8 @@ class RuleSet:
             # Only the few rules with a larger max_chars can match a block this long: if none of
             # them finds anything, no rule counts, and all the others need not be tried.
             view = self._long_rules(length)
-            if view is None or not (view._phrases_in(keys, length, limit) or view._patterns_in(folded, length, limit)):
+            if view is None or not (view._phrases_in(keys, length, limit)
+                                    or view._patterns_in(folded, length, limit)):
                 return None
         phrases = self._phrases_in(keys, length, limit)
         found = self._patterns_in(folded, length, limit)
@@ -350,7 +353,8 @@ class RuleSet:
             return None
         size = self.phrase_sizes[at]  # the same rules allow every length from the next smaller size up to this
         if size not in self.long_views:
-            view = RuleSet(rules=[r for r in self.rules if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)])
+            view = RuleSet(rules=[r for r in self.rules
+                                  if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)])
             view._index_text(by_first_char=False)  # only a gate: as few regexes to compile as may be
             self.long_views[size] = view
         return self.long_views[size]

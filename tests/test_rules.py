@@ -357,15 +357,6 @@ def test_long_blocks_are_tried_against_the_rules_that_allow_them_only():
     assert rules.match_phrases("Read more about it.").rule.id == "short"
 
 
-def test_words_of_finds_what_the_token_regex_finds():
-    from stripper.rules.ruleset import TOKEN, words_of
-
-    every_ascii = "".join(chr(c) for c in range(128))
-    for text in [every_ascii, "don't stop_me now, 100's of titles!", "a\x1cb\x1fc\td", "café ² ǅ x-y", ""]:
-        assert words_of(text) == TOKEN.findall(text), text
-    assert words_of("don't stop_me now, 100's") == ["don", "t", "stop_me", "now", "100", "s"]
-
-
 def test_anchored_patterns_first_in_the_rules_win_whether_bucketed_or_tried_alone():
     loose = Rule(id="loose", reason="test", origin="test", patterns=(r"^(\w+ )?(more|other) (stories|news)$",))
     exact = Rule(id="exact", reason="test", origin="test", patterns=(r"^(more|other) (stories|news)$",))

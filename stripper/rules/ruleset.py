@@ -173,19 +173,6 @@ def _first(items: list, i: int) -> set[str] | None:
 QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
 
 
-# In ASCII text a word character (\w) is a letter, digit or _: with every other character made a
-# space, str.split finds the words TOKEN.findall does, in half the time (and most blocks are
-# ASCII once folded).
-ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not WORD.match(chr(c))})
-
-
-def words_of(folded: str) -> list[str]:
-    """The words (TOKEN matches) of a text."""
-    if folded.isascii():
-        return folded.translate(ASCII_NON_WORD).split()
-    return TOKEN.findall(folded)
-
-
 def fold(text: str) -> str:
     """Case, quotes and spacing folded, so phrases match however a page typesets them."""
     for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
@@ -327,7 +314,7 @@ class RuleSet:
         A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
         folded = fold(text)
-        words = words_of(folded)
+        words = TOKEN.findall(folded)
         if not words:
             return None
         length = len(folded)

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import cache, partial
+from itertools import islice
+from typing import Any, Callable, Collection, Iterator
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .options import Options
 from .rules.ruleset import PhraseMatch, RuleSet, fold
+from .rules.selectors import Simple, parse_simple
 from .trace import BuiltinRule, Trace
 
 BLOCKS = frozenset({
@@ -66,6 +69,70 @@ def short_text(node: Tag, limit: int) -> str | None:
     return " ".join(parts)
 
 
+class Texts:
+    """Every element's text (as `text` gives it), read in one pass over a tree that is not changing.
+
+    BeautifulSoup reads an element's strings afresh each time it is asked, so asking every
+    nested block re-reads the same strings once per enclosing block. Here each string is
+    read once and an element's text is joined from its children's. Texts longer than `cap`
+    are not kept, only their lengths: building them would copy a page once per nesting level.
+    """
+
+    def __init__(self, root: Tag, cap: int):
+        self.cap = cap
+        self.lengths: dict[int, int] = {}
+        self.texts: dict[int, str] = {}
+        lengths, texts = self.lengths, self.texts  # (one loop, run for every element of a page)
+        # Backwards through the document, every element comes after all of its children.
+        for node in reversed([root, *root.descendants]):
+            if not isinstance(node, Tag):
+                continue
+            parts: list[str | None] = []  # the non-empty children's texts (None: too long to keep)
+            size = -1  # the joining spaces are one fewer than the parts
+            for child in node.contents:
+                if type(child) in STRING_TYPES:  # what node.strings yields: no comments, scripts
+                    words = " ".join(child.split())
+                    if words:
+                        size += len(words) + 1
+                        parts.append(words)
+                elif isinstance(child, Tag):
+                    n = lengths[id(child)]
+                    if n:
+                        size += n + 1
+                        parts.append(texts.get(id(child)))
+            if size < 0:
+                size = 0
+            lengths[id(node)] = size
+            if size <= cap:
+                texts[id(node)] = " ".join(parts)  # type: ignore[arg-type]  # short: no None
+
+    def length(self, node: Tag) -> int:
+        if node.interesting_string_types != STRING_TYPES:  # a <script>: its strings are its own kind
+            return len(text(node))
+        return self.lengths[id(node)]
+
+    def short(self, node: Tag, limit: int) -> str | None:
+        """short_text(node, limit), for limit up to `cap`."""
+        assert limit <= self.cap
+        if node.interesting_string_types != STRING_TYPES:
+            return short_text(node, limit)
+        return self.texts[id(node)] if self.lengths[id(node)] <= limit else None
+
+
+# The strings an element's text is made of: those Tag.strings yields for every element but
+# <script>, <style>, <template> and ruby annotations, which yield only their own kind of string.
+STRING_TYPES = frozenset(Tag.MAIN_CONTENT_STRING_TYPES)
+
+
+def tags(root: Tag, names: Collection[str]) -> Iterator[Tag]:
+    """The elements under `root` with one of these names, in document order.
+
+    What root.find_all(names) finds, but several times faster: BeautifulSoup's find_all
+    runs a general matcher on every element.
+    """
+    return (node for node in root.descendants if isinstance(node, Tag) and node.name in names)
+
+
 def to_soup(html: str) -> Tag:
     soup = BeautifulSoup(html, "lxml")
     return soup.body or soup
@@ -108,11 +175,49 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
 def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
     """Rules whose selectors need soupsieve (combinators, pseudo-classes)."""
     plan = []
+    present: set[tuple[str, str]] | None = None
     for selector, compiled, rule in rules.index.complex:
+        subject = _subject(selector)
+        if subject is not None:
+            # soupsieve tries the whole selector on every element; most pages have no element
+            # that could even be the one selected (no .credit for "figcaption .credit").
+            present = _keys_present(region) if present is None else present
+            kind, name = subject.key()
+            if kind != "any" and (kind, name.lower()) not in present:
+                continue
         for node in compiled.select(region):
             if not rule.max_chars or len(text(node)) <= rule.max_chars:
                 plan.append(Removal(node, rule, selector))
     return plan
+
+
+SUBJECT_UNSURE = re.compile(r"[,:()\[\]\\\"'|]")  # selector lists, pseudo-classes, attributes, escapes
+
+
+def _subject(selector: str) -> Simple | None:
+    """The last compound of a selector, what it selects, if plainly written: `.credit` in `figcaption .credit`."""
+    if SUBJECT_UNSURE.search(selector):
+        return None
+    return parse_simple(re.split(r"[\s>+~]+", selector.strip())[-1])
+
+
+def _keys_present(region: Tag) -> set[tuple[str, str]]:
+    """Every tag name, class, id and attribute name under `region`, as Simple.key() names them, lower-cased.
+
+    (Lower-cased: a document in quirks mode matches classes and ids whatever their case.)
+    """
+    present = set()
+    for node in region.descendants:
+        if not isinstance(node, Tag):
+            continue
+        present.add(("tag", node.name.lower()))
+        for attr, value in node.attrs.items():
+            present.add(("attr", attr.lower()))
+            if attr == "class":
+                present.update(("class", c.lower()) for c in (value if isinstance(value, list) else value.split()))
+            elif attr == "id" and isinstance(value, str):
+                present.add(("id", value.lower()))
+    return present
 
 
 PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")
@@ -168,17 +273,20 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     cut: list[Removal] = []
     walls = []
     longest = rules.longest_block(opts.max_phrase_block_chars)
+    texts = Texts(region, longest)
+    # Nested blocks often have the same text (a <div> around one <p>): match each text once.
+    match = cache(partial(rules.match_phrases, limit=opts.max_phrase_block_chars))
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
         node = stack.pop()
         if node.name not in BLOCKS:
             stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
             continue
-        body = short_text(node, longest)
+        body = texts.short(node, longest)
         if body == "":
             continue
         if body is not None:
-            m = rules.match_phrases(body, opts.max_phrase_block_chars)
+            m = match(body)
             if m is not None and is_chrome(m, opts):
                 walls.extend(r for r in m.rules if r.paywall)
                 if m.rule.cut and not cut:
@@ -188,7 +296,7 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
                     continue
                 plan.append(Removal(node, m.rule))
                 continue
-            led = _led_by_label(node, rules, opts) if len(body) <= opts.max_phrase_block_chars else None
+            led = _led_by_label(node, texts, match, opts) if len(body) <= opts.max_phrase_block_chars else None
             if led is not None:
                 plan.append(Removal(node, led))
                 continue
@@ -196,15 +304,16 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Remo
     return plan, cut, walls
 
 
-def _led_by_label(node: Tag, rules: RuleSet, opts: Options):
+def _led_by_label(node: Tag, texts: Texts, match: Callable[[str], PhraseMatch | None], opts: Options):
     """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
 
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
+    `match` is RuleSet.match_phrases; the box is short, so `texts` holds its children's texts.
     """
-    children = [c for c in node.children if isinstance(c, Tag) and text(c)]
+    children = [c for c in node.contents if isinstance(c, Tag) and texts.length(c)]
     if len(children) < 2 or children[0].name not in BLOCKS:
         return None
-    m = rules.match_phrases(text(children[0]), opts.max_phrase_block_chars)
+    m = match(texts.short(children[0], texts.cap))
     if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
         return None
     return m.rule
@@ -237,11 +346,11 @@ def title_repeat(region: Tag, title: str | None) -> list[Removal]:
     if not title:
         return []
     want = fold(title)
-    for h in region.find_all(["h1", "h2"], limit=3):
+    for h in islice(tags(region, ("h1", "h2")), 3):
         if fold(text(h)) == want:
             return [Removal(h, TITLE_REPEAT)] + [Removal(k, KICKER) for k in _kickers(h)]
     # Any tag will do on old pages (<font><b>headline</b></font>).
-    for node in region.find_all(BLOCKS, limit=TITLE_SEARCH_BLOCKS):
+    for node in islice(tags(region, BLOCKS), TITLE_SEARCH_BLOCKS):
         body = short_text(node, len(title) + 10)
         if body is not None and fold(body) == want:
             return [Removal(node, TITLE_REPEAT)]
@@ -268,16 +377,17 @@ def link_lines(region: Tag, opts: Options) -> list[Removal]:
     """Short lines that are nothing but a link, before the article's first paragraph
     or after its last: section kickers, "Back to top", "More stories"."""
     lines = []  # (node, is_link_line, is_prose) in document order
-    for node in region.find_all(["p", "div"]):
-        if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.children):
+    for node in tags(region, ("p", "div")):
+        if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.contents):
             continue
+        links = list(tags(node, ("a",)))  # (not node.a: a find costs as much as a walk of the region)
         body = short_text(node, PROSE_LINE_CHARS)
         if body is None:  # long enough to be prose: count its links only if it might be a link list
-            lines.append((node, False, node.a is None or _link_share(node) < 0.5))
+            lines.append((node, False, not links or _link_share(node, links) < 0.5))
             continue
         if not body:
             continue
-        linked = _link_share(node) if node.a is not None else 0
+        linked = _link_share(node, links) if links else 0
         lines.append((node, len(body) <= opts.max_link_line_chars and linked >= 0.9, False))
     prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
     if not prose:
@@ -287,6 +397,7 @@ def link_lines(region: Tag, opts: Options) -> list[Removal]:
             if is_link and (i < first or i > last)]
 
 
-def _link_share(node: Tag) -> float:
+def _link_share(node: Tag, links: list[Tag]) -> float:
+    """How much of the node's text is in its links (all the <a> inside it)."""
     total = len(text(node))
-    return sum(len(text(a)) for a in node.find_all("a")) / total if total else 0.0
+    return sum(len(text(a)) for a in links) / total if total else 0.0

@@ -30,12 +30,15 @@ def blocks(region: Tag) -> list[str]:
     depth = {"li": 0}  # how many list items enclose the walk's position
 
     def flush() -> None:
+        pending = "".join(buf)
+        buf.clear()
+        if pending.isspace() or not pending:  # most calls: only the spacing between two blocks
+            return
         # Two line breaks in a row (<br><br>) end a paragraph, as on pages without <p>.
-        for part in PARAGRAPH_BREAK.split("".join(buf)):
+        for part in PARAGRAPH_BREAK.split(pending):
             block = _clean_lines([part])
             if block:
                 out.append(block)
-        buf.clear()
 
     def flush_list() -> None:
         if items:

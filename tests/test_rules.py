@@ -290,3 +290,88 @@ def test_label_led_box_goes_whole():
     html = page(prose('<div class="x1"><div class="y2">Sponsored</div><div class="z3">Cloud bills too high? Try us.</div></div>'))
     text = stripper.strip(html).text
     assert "Cloud bills too high" not in text and PARAS[2] in text
+
+
+def test_fold_maps_quotes_and_spaces_as_translate_did():
+    from stripper.rules.ruleset import QUOTES, fold
+
+    text = "Don’t  “Miss” it «now» `ok´ ‘a’ „b“ ‚c’ x y z STRASSE Straße"
+    assert fold(text) == " ".join(text.translate(QUOTES).casefold().split())
+    assert fold(text) == "don't \"miss\" it \"now\" 'ok' 'a' \"b\" 'c' x y z strasse strasse"
+
+
+def test_needles_say_which_blocks_a_pattern_cannot_match():
+    from stripper.rules.ruleset import needles_of
+
+    needles = needles_of([r"\bwe use cookies\b.{0,30}", r"\bby (using|visiting) this site,? you (agree|consent)"])
+    assert needles.needles == ((("we use cookies",),),
+                               ((" this site",), ("using", "visiting"), (" you ",), ("agree", "consent"), ("by ",)))
+    assert needles.first == (" this site", "we use cookies")
+    assert needles.allow("hello, we use cookies to track you")
+    assert needles.allow("by visiting this site you consent")
+    assert not needles.allow("by using this site you will see why")  # neither agree nor consent
+    assert not needles.allow("the council voted on tuesday")
+    # re.I lets an i in a pattern match a dotless ı: such text is always tried.
+    assert needles.allow("by usıng thıs sıte you agree")
+    # A pattern without fixed text, or with only non-ASCII fixed text, is always tried.
+    assert needles_of([r"\bwe use cookies", r"^\w+ \d+$"]) is None
+    assert needles_of([r"\bstraße gesperrt"]) is None
+
+
+def test_needles_first_pieces_skip_those_containing_another():
+    from stripper.rules.ruleset import needles_of
+
+    needles = needles_of([r"\bsite uses cookies\b", r"\bcookies? (help|allow)", r"\b(continuing|using) to browse"])
+    # A block with "site uses cookies" has "cookie": the longer need not be looked for.
+    assert needles.first == (" to browse", "cookie")
+    assert not needles.allow("the site uses a cookie jar")  # "cookie", but no "help" nor "allow"
+    assert needles.allow("the cookie helps us")
+
+
+def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_with_it():
+    rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
+    assert rules.pattern_rules[0][3].needles == ((("we use cookies",),),)
+    m = rules.match_phrases("Hello. We use cookies to improve your experience.")
+    assert m is not None and m.rule.id == "consent" and m.covered > 0.8
+    assert rules.match_phrases("The council voted to approve the bridge.") is None
+
+
+def test_long_blocks_are_tried_against_the_rules_that_allow_them_only():
+    from stripper.clean import is_chrome
+
+    rules = RuleSet.build([
+        Rule(id="short", reason="test", origin="test", phrases=("Read more",)),
+        Rule(id="consent", reason="test", origin="test", patterns=(r"^we use cookies\b.{0,600}$",), max_chars=700),
+        Rule(id="huge", reason="test", origin="test", phrases=("Members only",), max_chars=1500),
+    ])
+    view = rules._long_rules(650)
+    assert [r.id for r in view.rules] == ["consent", "huge"]
+    assert rules._long_rules(650) is view  # built once
+    assert [r.id for r in rules._long_rules(1000).rules] == ["huge"]
+    assert rules._long_rules(2000) is None
+    consent = "We use cookies to measure the audience of this site and to show you offers. " * 6
+    m = rules.match_phrases(consent.strip())
+    assert 300 < len(consent) <= 700 and m is not None and m.rule.id == "consent" and is_chrome(m, Options())
+    prose = " ".join(PARAS) + " Read more about it in the council minutes."
+    assert len(prose) > 300 and rules.match_phrases(prose) is None  # "Read more" only counts in short blocks
+    assert rules.match_phrases("Read more about it.").rule.id == "short"
+
+
+def test_anchored_patterns_first_in_the_rules_win_whether_bucketed_or_tried_alone():
+    loose = Rule(id="loose", reason="test", origin="test", patterns=(r"^(\w+ )?(more|other) (stories|news)$",))
+    exact = Rule(id="exact", reason="test", origin="test", patterns=(r"^(more|other) (stories|news)$",))
+    for first, second in ((loose, exact), (exact, loose)):
+        rules = RuleSet.build([first, second])
+        assert [i for i, _, _ in rules.anchored_anywhere] == [[first, second].index(loose)]
+        assert rules.anchored_anywhere[0][2].needles == ((("more", "other"), ("stories", "news")),)
+        assert rules.match_phrases("More stories").rule is first
+        assert rules.match_phrases("Even more stories").rule is loose
+
+
+def test_an_anchored_pattern_that_could_start_anyhow_is_tried_only_with_its_needle():
+    rules = RuleSet.build([Rule(id="credit", reason="test", origin="test",
+                                patterns=(r"^[\w .-]{1,60}\s*[|/]\s*(getty images|reuters)$",))])
+    needles = rules.anchored_anywhere[0][2]
+    assert needles.allow("photo: john smith | reuters") and not needles.allow("photo: john smith, reuters")
+    assert rules.match_phrases("John Smith / Getty Images").rule.id == "credit"
+    assert rules.match_phrases("John Smith reports for Reuters") is None

@@ -121,10 +121,53 @@ def test_short_text_stops_at_the_limit():
     assert clean.short_text(region, 500) == PARA
 
 
+def test_texts_reads_every_element_once_as_text_would():
+    region = clean.to_soup(f"<div><p>{PARA}</p><ul><li> One <b>two</b></li><li><!-- no -->three"
+                           "<script>var x;</script></li></ul><p>  </p></div>").find("div")
+    texts = clean.Texts(region, 40)
+    for node in [region, *region.find_all(True)]:
+        assert texts.length(node) == len(clean.text(node))
+        assert texts.short(node, 40) == clean.short_text(node, 40)
+    ul = region.find("ul")
+    assert texts.short(ul, 40) == "One two three"
+    assert texts.short(ul, 10) is None
+    assert texts.short(region, 40) is None and texts.length(region) == len(PARA) + 1 + len("One two three")
+
+
 def test_headline_repeated_in_a_font_tag_is_dropped():
     region = clean.to_soup(f"<div><div><font><b>Bridge approved</b></font></div><p>{PARA}</p></div>").find("div")
     plan = clean.title_repeat(region, "Bridge approved")
     assert [r.rule.id for r in plan] == ["title-repeat"]
+
+
+def test_tags_finds_what_find_all_finds_in_document_order():
+    region = clean.to_soup("<div><p>a <a href='/1'>one</a></p><div><h2>t</h2><p><b><a>two</a></b></p></div>"
+                           "<!-- <a>not a tag</a> --><a>three</a></div>").find("div")
+    assert list(clean.tags(region, ("p", "div", "h2"))) == region.find_all(["p", "div", "h2"])
+    assert [clean.text(a) for a in clean.tags(region, ("a",))] == ["one", "two", "three"]
+    assert list(clean.tags(region.find("b"), ("a",))) == [region.find("b").a]
+
+
+def test_a_selector_whose_subject_is_nowhere_on_the_page_is_not_run():
+    from stripper.rules import Rule
+    from stripper.rules.ruleset import RuleSet
+
+    rules = RuleSet.build([Rule(id="credit", reason="test", origin="test", selectors=("figcaption .credit",)),
+                           Rule(id="caps", reason="test", origin="test", selectors=("figure > .Caption",))])
+    with_credit = clean.to_soup('<div><figure><img><figcaption>A bridge <span class="credit">Photo: AP</span>'
+                                '</figcaption></figure><p class="CAPTION">x</p></div>').find("div")
+    plan = clean.select_rules(with_credit, rules)
+    assert [(r.rule.id, clean.text(r.node)) for r in plan] == [("credit", "Photo: AP")]
+    present = clean._keys_present(with_credit)
+    assert {("class", "credit"), ("class", "caption"), ("tag", "figcaption"), ("attr", "class")} <= present
+    assert clean._subject("figcaption .credit").key() == ("class", "credit")
+    assert clean._subject("article > p.lead + div").key() == ("tag", "div")
+    # Written in ways the quick test does not read: always left to soupsieve.
+    assert clean._subject("figcaption :not(.credit)") is None
+    assert clean._subject("figure .a, figure .b") is None
+    assert clean._subject("figure [data-credit]") is None
+    no_credit = clean.to_soup(f"<div><figure><figcaption>A bridge</figcaption></figure><p>{PARA}</p></div>").find("div")
+    assert clean.select_rules(no_credit, rules) == []
 
 
 def test_link_line_before_the_article_goes_but_not_inside():
@@ -140,6 +183,11 @@ def test_render_paragraphs_lists_and_breaks():
     region = clean.to_soup("<div><h2>Sub</h2><p>One  two</p><ul><li>a</li><li>b</li></ul>"
                            "<ol><li>x</li><li>y</li></ol><div>line<br>next<br><br>new para</div></div>").find("div")
     assert render.to_text(region) == "Sub\n\nOne two\n\n- a\n- b\n\n1. x\n2. y\n\nline\nnext\n\nnew para"
+
+
+def test_render_spacing_between_blocks_makes_no_block():
+    region = clean.to_soup("<div>\n  <p>One</p>\n\u2028\u00a0 <br> <p>Two <b> </b></p>\n\n<p> \u3000</p></div>").find("div")
+    assert render.blocks(region) == ["One", "Two"]
 
 
 def test_render_keeps_pre_verbatim():

@@ -1,6 +1,7 @@
 """The rules that apply to one page, compiled for fast matching."""
 from __future__ import annotations
 
+import bisect
 import re
 import re._constants  # noqa: F401  (used by first_chars)
 import re._parser  # noqa: F401
@@ -48,6 +49,86 @@ def required_literal(pattern: str) -> str | None:
     return best if len(best) >= 4 else None
 
 
+# A pattern's needle: pieces of fixed text every match contains, each piece given as its
+# alternatives ("agree" or "consent"); a block must contain one alternative of every piece.
+Needle = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Needles:
+    """What a block must contain to match one of a rule's patterns (see needles_of)."""
+    needles: tuple[Needle, ...]
+    # Every alternative of every needle's first piece, less those containing another: the quick
+    # test, as one block in many has none of them.
+    first: tuple[str, ...]
+
+    def allow(self, folded: str) -> bool:
+        """Might `folded` (case-folded text) match one of the patterns?"""
+        for alt in self.first:  # (a loop, not any(): this runs several times for every block)
+            if alt in folded:
+                break
+        else:
+            return "ı" in folded  # re.I lets an i in a pattern match a dotless ı
+        return "ı" in folded or any(all(any(alt in folded for alt in piece) for piece in needle)
+                                    for needle in self.needles)
+
+
+def needles_of(patterns: list[str]) -> Needles | None:
+    """A needle for each pattern; None if one of them has none.
+
+    A block without any of the needles cannot match any of the patterns, so they need not be
+    run (a regex search tries every position of the block; `in` is much faster). Only ASCII
+    pieces: case-insensitive matching of other letters has exceptions (µ and μ, ς and σ, ...)
+    that a plain `in` would miss. The one ASCII exception, i and dotless ı, is seen to in
+    Needles.allow. Pieces shorter than 3 characters are left out, as nearly every block has
+    them, unless they are a rare character (| or /).
+    """
+    needles = []
+    for pattern in patterns:
+        try:
+            items = list(re._parser.parse(pattern, re.I).data)
+        except re.error:
+            return None
+        pieces = [p for p in _pieces(items)
+                  if all(map(str.isascii, p)) and (min(map(len, p)) >= 3 or all(map(_rare, p)))]
+        if not pieces:
+            return None
+        pieces.sort(key=lambda p: -min(map(len, p)))  # the longest (likely rarest) tried first
+        needles.append(tuple(pieces))
+    firsts = {alt for needle in needles for alt in needle[0]}
+    first = tuple(sorted(a for a in firsts if not any(b != a and b in a for b in firsts)))
+    return Needles(tuple(needles), first)
+
+
+def _rare(piece: str) -> bool:
+    """A single character seldom in prose (| or /), worth looking for although it is short."""
+    return len(piece) == 1 and not piece.isalnum() and not piece.isspace() and piece not in ".,;:'\"-()!?"
+
+
+def _pieces(items: list) -> list[tuple[str, ...]]:
+    """The fixed text a sequence of regex items always contains, as pieces of alternatives (lower-case)."""
+    consts = re._constants
+    out: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in items + [(None, None)]:  # the sentinel ends the last run
+        if op is consts.LITERAL:
+            run += chr(av).lower()
+            continue
+        if run:
+            out.append((run,))
+            run = ""
+        if op is consts.SUBPATTERN:  # a group that must match: what it contains is needed too
+            out += _pieces(list(av[-1].data))
+        elif op is consts.IN and all(kind is consts.LITERAL for kind, _ in av):  # [|/]
+            out.append(tuple(chr(c).lower() for _, c in av))
+        elif op is consts.BRANCH:  # one alternative must match: its longest piece stands for it
+            best = [max((p[0] for p in _pieces(list(b.data)) if len(p) == 1), key=len, default="")
+                    for b in av[1]]
+            if all(best):
+                out.append(tuple(best))
+    return out
+
+
 def _first(items: list, i: int) -> set[str] | None:
     consts = re._constants
     if i >= len(items):
@@ -87,9 +168,17 @@ def _first(items: list, i: int) -> set[str] | None:
     return None
 
 
+# str.translate looks up every character of a text; these few replace() calls are several
+# times faster (fold runs on every block of a page), and most text has none of them anyway.
+QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
+
+
 def fold(text: str) -> str:
     """Case, quotes and spacing folded, so phrases match however a page typesets them."""
-    return " ".join(text.translate(QUOTES).casefold().split())
+    for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
+        if quote in text:
+            text = text.replace(quote, plain)
+    return " ".join(text.casefold().split())
 
 
 def _key(token: str) -> str:
@@ -123,13 +212,21 @@ class RuleSet:
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
     # first token -> [(tokens, rule)], longest first
     phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
-    # (regex, anchored, rule): a rule's patterns that start with ^ are tried at the start of a
-    # block only (one attempt, not one per character); the others are searched everywhere.
-    pattern_rules: list[tuple[re.Pattern, bool, Rule]] = field(default_factory=list)
-    anchored_regex: re.Pattern | None = None  # anchored patterns whose first character is unknown
+    # (regex, anchored, rule, needles): a rule's patterns that start with ^ are tried at the start
+    # of a block only (one attempt, not one per character); the others are searched everywhere,
+    # but only in blocks that contain one of the needles (see needles_of).
+    pattern_rules: list[tuple[re.Pattern, bool, Rule, Needles | None]] = field(default_factory=list)
+    anchored_regex: re.Pattern | None = None  # when not by first character (_long_rules): all of them
     anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
+    # Anchored patterns whose first character is unknown, each alone with its needles (or None):
+    # (index in anchored_rules, regex, needles), by index.
+    anchored_anywhere: list[tuple[int, re.Pattern, "Needles | None"]] = field(default_factory=list)
     anchored_rules: list[Rule] = field(default_factory=list)
     needle_patterns: list[tuple[str, re.Pattern, Rule]] = field(default_factory=list)
+    # The max_chars of phrase rules, in order, and the rules that allow each size or more, built
+    # when first asked for (see _long_rules).
+    phrase_sizes: list[int] = field(default_factory=list)
+    long_views: dict[int, "RuleSet"] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
@@ -140,10 +237,22 @@ class RuleSet:
             if rule.class_pattern:
                 unless = re.compile(rule.unless_pattern) if rule.unless_pattern else None
                 rs.class_rules.append((re.compile(rule.class_pattern), unless, rule))
+        rs._index_text()
+        for sel in rs.keep:
+            rs.keep_index.add(sel, None)
+        return rs
+
+    def _index_text(self, by_first_char: bool = True) -> None:
+        """Index the rules' phrases and patterns, for match_phrases.
+
+        Without `by_first_char`, the anchored patterns go in one regex: slower to run, but one
+        regex to compile instead of one per first character (for a rule set asked rarely).
+        """
+        for rule in self.rules:
             for phrase in rule.phrases:
                 toks = phrase_tokens(phrase)
                 if toks:
-                    rs.phrase_index.setdefault(toks[0], []).append((toks, rule))
+                    self.phrase_index.setdefault(toks[0], []).append((toks, rule))
             if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
                 patterns = [p.removeprefix("(?i)") for p in rule.patterns]
@@ -151,24 +260,26 @@ class RuleSet:
                     group = [p for p in patterns if p.startswith("^") == anchored]
                     if group:
                         body = "|".join(f"(?:{p})" for p in group)
-                        rs.pattern_rules.append((re.compile(body, re.I), anchored, rule))
-        for entries in rs.phrase_index.values():
+                        self.pattern_rules.append((re.compile(body, re.I), anchored, rule, needles_of(group)))
+        self.phrase_sizes = sorted({r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)})
+        for entries in self.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
         # All anchored patterns in one regex, tried once at the start of a block: the
         # named group that matched says whose pattern it was.
         # Bucketed by the characters a pattern can start with, so a block only tries the
-        # patterns that could match its first character (plus those that could start anyhow).
-        anchored = [(p.removeprefix("(?i)"), rule) for rule in rs.rules for p in rule.patterns
+        # patterns that could match its first character; those that could start anyhow are
+        # tried one by one (below).
+        anchored = [(p.removeprefix("(?i)"), rule) for rule in self.rules for p in rule.patterns
                     if p.removeprefix("(?i)").startswith("^")]
         if anchored:
-            rs.anchored_rules = [rule for _, rule in anchored]
+            self.anchored_rules = [rule for _, rule in anchored]
             by_char: dict[str, list[int]] = {}
             anywhere: list[int] = []
             for i, (pattern, rule) in enumerate(anchored):
                 chars = first_chars(pattern)
                 needle = required_literal(pattern) if chars is None else None
                 if needle:  # tried only on blocks that contain its fixed words
-                    rs.needle_patterns.append((needle, re.compile(pattern, re.I), rule))
+                    self.needle_patterns.append((needle, re.compile(pattern, re.I), rule))
                 elif chars is None:
                     anywhere.append(i)
                 for c in chars or ():
@@ -179,12 +290,15 @@ class RuleSet:
                     return None
                 return re.compile("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in sorted(indexes)), re.I)
 
-            rs.anchored_regex = combine(anywhere)
-            rs.anchored_by_char = {c: combine(ix + anywhere) for c, ix in by_char.items()}
-            rs.pattern_rules = [entry for entry in rs.pattern_rules if not entry[1]]
-        for sel in rs.keep:
-            rs.keep_index.add(sel, None)
-        return rs
+            if by_first_char:
+                # Those that could start anyhow are tried alone, and only on blocks with their
+                # needles; whichever pattern comes first of all that match still wins.
+                self.anchored_by_char = {c: combine(ix) for c, ix in by_char.items()}
+                self.anchored_anywhere = [(i, re.compile(anchored[i][0], re.I), needles_of([anchored[i][0]]))
+                                          for i in sorted(anywhere)]
+            else:
+                self.anchored_regex = combine(sorted(set(anywhere).union(*by_char.values())))
+            self.pattern_rules = [entry for entry in self.pattern_rules if not entry[1]]
 
     @property
     def paywall_ids(self) -> set[str]:
@@ -200,52 +314,106 @@ class RuleSet:
         A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
         folded = fold(text)
-        spans = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(folded)]
-        if not spans:
+        words = TOKEN.findall(folded)
+        if not words:
             return None
-        keys = [_key(t) for _, _, t in spans]
-        n = len(keys)
-        owner: list[Rule | None] = [None] * n
-        strong = [False] * n
         length = len(folded)
-        lead_end = -1  # where a specific match starting at the first word ends
-        i = 0
-        while i < n:
-            for toks, rule in self.phrase_index.get(keys[i], ()):
+        # Most blocks have no number in them: then the words are their own keys.
+        keys = [_key(w) for w in words] if any(map(str.isdigit, words)) else words
+        if length > limit:
+            # Only the few rules with a larger max_chars can match a block this long: if none of
+            # them finds anything, no rule counts, and all the others need not be tried.
+            view = self._long_rules(length)
+            if view is None or not (view._phrases_in(keys, length, limit)
+                                    or view._patterns_in(folded, length, limit)):
+                return None
+        phrases = self._phrases_in(keys, length, limit)
+        found = self._patterns_in(folded, length, limit)
+        if not phrases and not found:
+            return None  # most blocks: prose, with no chrome phrase in it
+        return self._measure(folded, keys, phrases, found)
+
+    def _long_rules(self, length: int) -> "RuleSet | None":
+        """The phrase rules whose max_chars allows a block of `length` characters, as a RuleSet (cached)."""
+        at = bisect.bisect_left(self.phrase_sizes, length)
+        if at == len(self.phrase_sizes):
+            return None
+        size = self.phrase_sizes[at]  # the same rules allow every length from the next smaller size up to this
+        if size not in self.long_views:
+            view = RuleSet(rules=[r for r in self.rules
+                                  if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)])
+            view._index_text(by_first_char=False)  # only a gate: as few regexes to compile as may be
+            self.long_views[size] = view
+        return self.long_views[size]
+
+    def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
+        """The phrases in a block, left to right, each the longest one at its place: (start, tokens, rule)."""
+        index = self.phrase_index
+        if index.keys().isdisjoint(keys):
+            return []
+        hits = []
+        free = 0  # the first token not in a phrase found already
+        for i in [i for i, key in enumerate(keys) if key in index]:
+            if i < free:
+                continue
+            for toks, rule in index[keys[i]]:
                 k = len(toks)
-                if tuple(keys[i:i + k]) == toks and length <= (rule.max_chars or limit):
-                    for j in range(i, i + k):
-                        owner[j], strong[j] = rule, k >= STRONG_TOKENS
-                    if i == 0 and k > STRONG_TOKENS:
-                        lead_end = spans[k - 1][1]
-                    i += k
+                if length <= (rule.max_chars or limit) and (k == 1 or tuple(keys[i:i + k]) == toks):
+                    hits.append((i, k, rule))
+                    free = i + k
                     break
-            else:
-                i += 1
-        found = []  # (rule, match)
+        return hits
+
+    def _patterns_in(self, folded: str, length: int, limit: int) -> list[tuple[Rule, re.Match]]:
+        """Pattern matches in a block that count (not too long a block, not empty), in the order they apply."""
+        found = []
+        # The anchored patterns: the first (by index) that matches, as one regex of them all would.
         starter = self.anchored_by_char.get(folded[:1], self.anchored_regex)
         first = starter.match(folded) if starter is not None else None
+        index = int(first.lastgroup[1:]) if first is not None else len(self.anchored_rules)
+        for i, regex, needles in self.anchored_anywhere:
+            if i > index:
+                break
+            if needles is None or needles.allow(folded):
+                m = regex.match(folded)
+                if m is not None:
+                    first, index = m, i
+                    break
         if first is not None:
-            found.append((self.anchored_rules[int(first.lastgroup[1:])], first))
+            found.append((self.anchored_rules[index], first))
         for needle, regex, rule in self.needle_patterns:
             if needle in folded:
                 m = regex.match(folded)
                 if m is not None:
                     found.append((rule, m))
-        for regex, _, rule in self.pattern_rules:
-            found.extend((rule, m) for m in regex.finditer(folded))
-        for rule, m in found:
+        for regex, _, rule, needles in self.pattern_rules:
+            if needles is None or needles.allow(folded):
+                found.extend((rule, m) for m in regex.finditer(folded))
+        return [(rule, m) for rule, m in found if length <= (rule.max_chars or limit) and m.end() > m.start()]
+
+    def _measure(self, folded: str, keys: list[str], phrases: list[tuple[int, int, Rule]],
+                 found: list[tuple[Rule, re.Match]]) -> PhraseMatch | None:
+        """Which words of the block the phrases and patterns found cover, and how much of it that is."""
+        spans = [m.span() for m in TOKEN.finditer(folded)]
+        n = len(spans)
+        owner: list[Rule | None] = [None] * n
+        strong = [False] * n
+        lead_end = -1  # where a specific match starting at the first word ends
+        for i, k, rule in phrases:
+            for j in range(i, i + k):
+                owner[j], strong[j] = rule, k >= STRONG_TOKENS
+            if i == 0 and k > STRONG_TOKENS:
+                lead_end = spans[k - 1][1]
+        for rule, m in found:  # patterns win over phrases
             a, b = m.span()
-            if length > (rule.max_chars or limit) or b <= a:
-                continue
             if a <= spans[0][0]:
                 lead_end = max(lead_end, b)
-            for j, (s, e, _) in enumerate(spans):
+            for j, (s, e) in enumerate(spans):
                 if s >= a and e <= b:
                     owner[j], strong[j] = rule, True
         if not any(owner):
             return None
-        sizes = [e - s for s, e, _ in spans]
+        sizes = [e - s for s, e in spans]
         total = sum(sizes)
         per_rule: dict[int, tuple[int, Rule]] = {}
         covered = strong_chars = residue = 0

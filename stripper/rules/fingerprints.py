@@ -105,12 +105,19 @@ def probe_tags() -> tuple[str, ...]:
     return tuple(sorted({probe.tag for _, probe in probes() if probe.tag}))
 
 
+@lru_cache(maxsize=1)
+def probe_words() -> frozenset[str]:
+    return frozenset(word for _, probe in probes() for word in probe.words)
+
+
 class Page:
     """Facts about one page's markup that probes test, gathered in C-level passes."""
 
-    def __init__(self, root, tags: tuple[str, ...]) -> None:
+    def __init__(self, root, tags: tuple[str, ...], words: frozenset[str]) -> None:
         self.root = root
-        self.words = set(" ".join(set(ATTRIBUTE_VALUES(root))).split())
+        # Of `words`, those the page's attribute values have (keeping only these is cheaper
+        # than a set of every word).
+        self.words = words.intersection(" ".join(set(ATTRIBUTE_VALUES(root))).split())
         self._elements: dict[str, list] = {tag: [] for tag in tags}
         for el in root.iter(*tags) if tags else ():
             self._elements[el.tag].append(el)
@@ -140,7 +147,7 @@ def _attribute_xpath(name: str) -> etree.XPath:
 
 def markup_sites(root) -> list[Site]:
     """Sites whose markup fingerprints the page carries, in the order their first element comes."""
-    page = Page(root, probe_tags())
+    page = Page(root, probe_tags(), probe_words())
     by_word, wordless = probes_by_word()
     maybe = [entry for word in by_word.keys() & page.words for entry in by_word[word]] + wordless
     passing = tuple(sorted({simple.text for simple, probe in maybe if probe.may_match(page)}))
@@ -238,6 +245,11 @@ def _phrase_tests() -> tuple[tuple[str, frozenset[str], Site], ...]:
     return tuple((phrase, frozenset(phrase.split(" ")[1:-1]), site) for phrase, site in fingerprint_phrases().items())
 
 
+@lru_cache(maxsize=1)
+def _inner_words() -> frozenset[str]:
+    return frozenset(word for _, inner, _ in _phrase_tests() for word in inner)
+
+
 def sites_in_text(text: str) -> list[Site]:
     """Sites whose text fingerprints appear in the start or end of `text` (slogans sit in
     headers and footers), found as substrings of the folded text."""
@@ -246,7 +258,7 @@ def sites_in_text(text: str) -> list[Site]:
     if len(text) > 2 * FINGERPRINT_TEXT_CHARS:
         text = text[:FINGERPRINT_TEXT_CHARS] + " " + text[-FINGERPRINT_TEXT_CHARS:]
     words = fold_words(text)
-    present = set(words)
+    present = _inner_words().intersection(words)
     hits = [(phrase, site) for phrase, inner, site in _phrase_tests() if inner <= present]
     if not hits:
         return []

@@ -74,6 +74,14 @@ def test_sites_come_in_the_order_of_their_first_element():
     assert ids(markup_sites(dom.parse(f"<html><body>{newsbreak}{amp}</body></html>"))) == ["newsbreak", "google-amp"]
 
 
+def test_markup_after_the_html_end_tag_is_looked_at():
+    # libxml2 makes a second <html> of what follows </html>: beside the root, not under it.
+    html = '<html><body>d</body></html><meta property="og:site_name" content="The Washington Post"><amp-img>'
+    root = dom.parse(html)
+    assert list(root.itersiblings())  # the case this test is about
+    assert ids(markup_sites(root)) == ["washingtonpost", "google-amp"]
+
+
 @pytest.mark.parametrize("selector", [
     "div.a.b", "#main", "a[href$='.pdf']", "[data-x~=two]", "[lang|=en]", "[data-x=ONE i]", "p[title*=\"it's\"]",
     "[data-q='say \"hi\"']", "span[data-n]", "*",

@@ -119,8 +119,9 @@ class Page:
         # than a set of every word).
         self.words = words.intersection(" ".join(set(ATTRIBUTE_VALUES(root))).split())
         self._elements: dict[str, list] = {tag: [] for tag in tags}
-        for el in root.iter(*tags) if tags else ():
-            self._elements[el.tag].append(el)
+        for top in top_level(root) if tags else ():
+            for el in top.iter(*tags):
+                self._elements[el.tag].append(el)
         self._joined: dict[tuple[str, str], str] = {}
         self._attributes: dict[str, bool] = {}
 
@@ -138,6 +139,12 @@ class Page:
         if name not in self._attributes:
             self._attributes[name] = not XPATH_NAME.match(name) or bool(_attribute_xpath(name)(self.root))
         return self._attributes[name]
+
+
+def top_level(root) -> list:
+    """The root and the elements libxml2 leaves beside it (markup after </html> can make a
+    second <html>): XPath's // sees those too, and so must every other test."""
+    return [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
 
 
 @lru_cache(maxsize=64)

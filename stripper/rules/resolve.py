@@ -9,79 +9,15 @@ canonical link, ahead of it.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-
-from lxml import etree
 
 from . import Rule, Site, builtin_packs, host_of, site_for_host
 from .filters import user_rules
-from .ruleset import RuleSet, fold
-from .selectors import SelectorIndex
+from .fingerprints import fingerprint_phrases, markup_sites, sites_in_text, visible_text
+from .ruleset import RuleSet
 
 KIND_RANK = {"aggregator": 0, "publisher": 1, "platform": 2}
 URL_META = ("og:url", "twitter:url")
-# Text fingerprints are looked for in this much of the page's text, start and end:
-# aggregators put their slogans in headers and footers.
-FINGERPRINT_TEXT_CHARS = 20000
-
-
-@lru_cache(maxsize=1)
-def fingerprint_index() -> SelectorIndex:
-    index = SelectorIndex()
-    for site in builtin_packs().sites:
-        for sel in site.fingerprints:
-            index.add(sel, site)
-    return index
-
-
-@lru_cache(maxsize=1)
-def fingerprint_phrases() -> dict[str, Site]:
-    """Folded text fingerprint -> the site it names."""
-    return {fold(phrase): site for site in builtin_packs().sites for phrase in site.fingerprint_text}
-
-
-def sites_in_text(text: str) -> list[Site]:
-    """Sites whose text fingerprints appear in the start or end of `text` (slogans sit in
-    headers and footers), found as substrings of the folded text: faster than one big regex."""
-    phrases = fingerprint_phrases()
-    if not phrases:
-        return []
-    if len(text) > 2 * FINGERPRINT_TEXT_CHARS:
-        text = text[:FINGERPRINT_TEXT_CHARS] + " " + text[-FINGERPRINT_TEXT_CHARS:]
-    folded = fold(text)
-    return [site for phrase, site in phrases.items() if phrase in folded]
-
-
-@lru_cache(maxsize=1)
-def fingerprint_candidates() -> etree.XPath:
-    """An XPath picking the only elements a fingerprint could match (by tag or attribute
-    name), so recognising a page skips most elements in C rather than in Python.
-
-    (One XPath of all fingerprints, tested in libxml2, is slower: it runs every test
-    on every element.)"""
-    tags, attrs = set(), {"class", "id"}
-    for entries in fingerprint_index().buckets.values():
-        for simple, _ in entries:
-            if simple.tag:
-                tags.add(simple.tag)
-            attrs.update(a[0] for a in simple.attrs)
-    tests = [f"@{a}" for a in sorted(attrs) if re.fullmatch(r"[\w-]+", a)]
-    tests += [f"self::{t}" for t in sorted(tags) if re.fullmatch(r"[\w-]+", t)]
-    return etree.XPath("//*[" + " or ".join(tests) + "]")
-
-
-def _visible_text(root):
-    """Text of the page without scripts and styles, which can be megabytes."""
-    for el in root.iter():
-        if el.tag in ("script", "style", "noscript", "template") or not isinstance(el.tag, str):
-            if el.tail:
-                yield el.tail
-            continue
-        if el.text:
-            yield el.text
-        if el.tail:
-            yield el.tail
 
 
 def canonical_host(root) -> str | None:
@@ -99,15 +35,9 @@ def canonical_host(root) -> str | None:
 
 def fingerprinted(root) -> list[Site]:
     """Sites whose markup or text fingerprints the page carries, aggregators first."""
-    found: dict[str, Site] = {}
-    index = fingerprint_index()
-    if index.buckets:
-        for el in fingerprint_candidates()(root):
-            for _, site in index.match(el.tag, el.get, el.get("class"), el.keys()):
-                found.setdefault(site.id, site)
+    found = {site.id: site for site in markup_sites(root)}
     if fingerprint_phrases():
-        body = root.find("body")
-        for site in sites_in_text(" ".join(_visible_text(body if body is not None else root))):
+        for site in sites_in_text(visible_text(root)):
             found.setdefault(site.id, site)
     return sorted(found.values(), key=lambda s: KIND_RANK.get(s.kind, 3))
 

@@ -134,8 +134,38 @@ def tags(root: Tag, names: Collection[str]) -> Iterator[Tag]:
 
 
 def to_soup(html: str) -> Tag:
-    soup = BeautifulSoup(html, "lxml")
+    """Parse HTML the way `soup_of` builds a region: `class` stays one string."""
+    soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
     return soup.body or soup
+
+
+def soup_of(elements: list) -> Tag:
+    """The lxml elements (without their tails) as one BeautifulSoup <div>.
+
+    lxml's nodes go straight to BeautifulSoup's tree-building calls, with no serialising
+    and parsing again (which also unescaped text twice in raw-text elements). `class`
+    stays one string, as in lxml, which spares splitting every class attribute.
+    A stack rather than recursion: regions can be hundreds of elements deep.
+    """
+    soup = BeautifulSoup("", "lxml", multi_valued_attributes=None)
+    region = soup.handle_starttag("div", None, None, {})
+    todo: list[tuple[bool, Any, bool]] = [(False, el, False) for el in reversed(elements)]
+    while todo:
+        closing, el, with_tail = todo.pop()
+        if closing:
+            soup.handle_endtag(el.tag)
+        elif isinstance(el.tag, str):  # comments and processing instructions are left out
+            soup.handle_starttag(el.tag, None, None, dict(el.attrib))
+            if el.text:
+                soup.handle_data(el.text)
+            todo.append((True, el, with_tail))
+            todo.extend((False, child, True) for child in reversed(el))
+            continue
+        if with_tail and el.tail:
+            soup.handle_data(el.tail)
+    soup.handle_endtag("div")
+    soup.endData()
+    return region
 
 
 def _outermost(plan: list[Removal]) -> list[Removal]:

@@ -255,7 +255,8 @@ def _code_block(pre: Tag) -> str:
     fence = "`" * (longest + 1)
     language = ""
     for el in [pre, pre.find("code")]:
-        for cls in (el.get("class") or []) if isinstance(el, Tag) else []:
+        # The region's class attributes are whole strings (see clean.soup_of).
+        for cls in (el.get("class") or "").split() if isinstance(el, Tag) else []:
             if cls.startswith(("language-", "lang-")):
                 language = re.sub(r"[^\w+#.-]", "", cls.split("-", 1)[1])
                 break

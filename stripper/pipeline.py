@@ -78,8 +78,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     prune.wrap_loose_text(region_els)
 
     # Fine pass in BeautifulSoup on the region only.
-    html = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in region_els)
-    region = clean.to_soup(f"<div>{html}</div>").find("div")
+    region = clean.soup_of(region_els)
     clean.mark_kept(region, rules)
     cut = clean.confirm_cut(clean.wall_markup(region, rules), trace, opts)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)

@@ -110,6 +110,10 @@ class SelectorIndex:
         # tests give the same answer for each, so answers are remembered per combination.
         self._cache: dict[tuple, list[tuple[Simple, Any]]] = {}
         self._attr_names: set[str] = set()
+        # The buckets split by `_plain`, worked out once rather than per element.
+        self._plain: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
+        self._tested: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
+        self._values: dict[str, frozenset[str] | None] | None = None
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -117,11 +121,39 @@ class SelectorIndex:
             self.complex.append((selector, soupsieve.compile(selector), payload))
         else:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
+            (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.clear()
+            self._values = None
 
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
+
+    def tested_values(self) -> dict[str, frozenset[str] | None]:
+        """What `match` reads of an element besides its tag: attribute name -> the values the
+        simple selectors compare it with by plain `=` (empty: only its presence counts), or None
+        when any value can make a difference (class, id, substring or case-insensitive tests).
+
+        Two elements with the same tag that agree on these attributes, counting every value
+        not listed as one and the same, get the same answer from `match`."""
+        if self._values is None:
+            self._values = self._tested_values()
+        return self._values
+
+    def _tested_values(self) -> dict[str, frozenset[str] | None]:
+        values: dict[str, set[str] | None] = {"class": None, "id": None}
+        for entries in self.buckets.values():
+            for simple, _ in entries:
+                for name, op, value, icase in simple.attrs:
+                    if name in values and values[name] is None:
+                        continue  # already: any value matters
+                    if op not in (None, "=") or icase:
+                        values[name] = None
+                    else:
+                        values.setdefault(name, set())
+                        if op == "=":
+                            values[name].add(value)
+        return {name: None if v is None else frozenset(v) for name, v in values.items()}
 
     def match(self, tag: str, get: Callable[[str], Any], class_attr: Any,
               attr_names: Iterable[str] = ()) -> Iterable[tuple[Simple, Any]]:
@@ -158,26 +190,26 @@ class SelectorIndex:
                 if simple.matches(tag, get, classes):
                     yield simple, payload
 
-    def _candidates(self, tag: str, class_attr: str | None):
+    @staticmethod
+    def _candidates(buckets: dict, tag: str, class_attr: str | None):
         keys = [("tag", tag), ("any", "")]
         if class_attr:
             keys.extend(("class", c) for c in class_attr.split())
             keys.append(("attr", "class"))
         for key in keys:
-            yield from self.buckets.get(key, ())
+            yield from buckets.get(key, ())
 
     def _match_plain(self, tag: str, class_attr: str | None) -> list:
         classes = set(class_attr.split()) if class_attr else set()
         get = {"class": class_attr}.get
-        return [(simple, payload) for simple, payload in self._candidates(tag, class_attr)
-                if _plain(simple) and simple.matches(tag, get, classes)]
+        return [(simple, payload) for simple, payload in self._candidates(self._plain, tag, class_attr)
+                if simple.matches(tag, get, classes)]
 
     def _attr_tested(self, tag: str, class_attr: str | None) -> list:
         key = ("attr-tested", tag, class_attr)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = [(simple, payload) for simple, payload
-                                        in self._candidates(tag, class_attr) if not _plain(simple)]
+            found = self._cache[key] = list(self._candidates(self._tested, tag, class_attr))
         return found
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .options import Options
+from .rules.wordsearch import WordSearch
 
 # Inline elements do not break a paragraph; anything else does.
 INLINE = frozenset({
@@ -26,13 +27,18 @@ TAG_BASE = {
     "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5, "nav": -10, "aside": -10,
     "footer": -10, "header": -5,
 }
+# Class and id names of furniture: these words anywhere, or "hid" as a whole name.
 NEGATIVE = re.compile(
-    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|"
+    r"-ad-|hidden|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|"
     r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|"
     r"newsletter|subscribe|signup|teaser|recirc|byline|credit", re.I)
+NEGATIVE_HID = re.compile(r"(?:^| )hid(?: |$)", re.I)
 POSITIVE = re.compile(
     r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose|"
     r"artikel|texto|testo|tekst|inhalt|contenu", re.I)
+# The same searches, five times faster (see rules/wordsearch.py).
+NEGATIVE_WORDS = WordSearch(NEGATIVE)
+POSITIVE_WORDS = WordSearch(POSITIVE)
 COMMAS = re.compile(r"[,，、،;]")
 SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
 NO_SCORE_TAGS = frozenset({"html", "body", "head"})
@@ -56,9 +62,9 @@ def class_weight(el) -> int:
         if name:
             if not isinstance(name, str):  # BeautifulSoup keeps class as a list
                 name = " ".join(name)
-            if NEGATIVE.search(name):
+            if NEGATIVE_WORDS.search(name) or NEGATIVE_HID.search(name):
                 weight -= 25
-            if POSITIVE.search(name):
+            if POSITIVE_WORDS.search(name):
                 weight += 25
     return weight
 

@@ -153,16 +153,16 @@ def wrap_loose_text(region: list) -> None:
     for top in region:
         elements = list(top.iter(etree.Element))
         # Block-ish: a block, or an inline element with a block inside (the renderer breaks there too).
+        # Children come before their parents in reverse document order, so one pass finds them all.
         blockish = set()
+        holders = set()  # elements with a block-ish child
         for el in reversed(elements):
-            if el.tag in BLOCKS or any(kid in blockish for kid in el):
+            if el.tag in BLOCKS or el in holders:
                 blockish.add(el)
+                holders.add(el.getparent())
         for el in elements:
-            if el.tag in NO_ANONYMOUS_BLOCKS:
-                continue
-            kids = list(el)
-            if any(kid in blockish for kid in kids):
-                _wrap_runs(el, kids, blockish)
+            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS:
+                _wrap_runs(el, list(el), blockish)
 
 
 def _wrap_runs(el, kids: list, blocks) -> None:
@@ -219,7 +219,7 @@ def protected_elements(root, rules: RuleSet) -> set:
 
 def drop_non_content(root, trace: Trace) -> None:
     """Scripts, styles, form controls, media: one trace event, not one per script."""
-    doomed = [el for el in root.iter(etree.Element) if el.tag in NON_CONTENT and el is not root]
+    doomed = [el for el in root.iter(*NON_CONTENT) if el is not root]
     doomed += list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity))
     for el in doomed:
         dom.drop(el)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import soupsieve
@@ -114,6 +115,10 @@ class SelectorIndex:
         self._plain: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
         self._tested: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
         self._values: dict[str, frozenset[str] | None] | None = None
+        # Attribute name -> a regex finding a value that one of the selectors keyed by that
+        # attribute (`[class*=paywall]`, `[id^=ad-]`) needs in it: most class and id strings
+        # have none, and skip the whole bucket.
+        self._needles: dict[str, re.Pattern] = {}
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -122,6 +127,9 @@ class SelectorIndex:
         else:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
             (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))
+            kind, name = simple.key()
+            if kind == "attr":
+                self._needles[name] = _needed_values(self.buckets[kind, name], name)
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.clear()
             self._values = None
@@ -182,6 +190,8 @@ class SelectorIndex:
         if wanted:
             classes = set(class_attr.split()) if class_attr else set()
             for name in wanted:
+                if not self._may_match(name, get(name)):
+                    continue
                 for simple, payload in self.buckets.get(("attr", name), ()):
                     if simple.matches(tag, get, classes):
                         yield simple, payload
@@ -190,12 +200,21 @@ class SelectorIndex:
                 if simple.matches(tag, get, classes):
                     yield simple, payload
 
-    @staticmethod
-    def _candidates(buckets: dict, tag: str, class_attr: str | None):
+    def _may_match(self, name: str, value: Any) -> bool:
+        """False when no selector keyed by attribute `name` can match this value of it."""
+        needles = self._needles.get(name)
+        if needles is None or value is None:
+            return True
+        if isinstance(value, list):  # BeautifulSoup keeps class (and rel...) as a list
+            value = " ".join(value)
+        return needles.search(value) is not None
+
+    def _candidates(self, buckets: dict, tag: str, class_attr: str | None):
         keys = [("tag", tag), ("any", "")]
         if class_attr:
             keys.extend(("class", c) for c in class_attr.split())
-            keys.append(("attr", "class"))
+            if self._may_match("class", class_attr):
+                keys.append(("attr", "class"))
         for key in keys:
             yield from buckets.get(key, ())
 
@@ -224,6 +243,22 @@ def _plain(simple: Simple) -> bool:
     return all(a[0] in PLAIN_ATTRS for a in simple.attrs)
 
 
+ANYTHING = re.compile("")
+
+
+def _needed_values(entries: list[tuple[Simple, Any]], name: str) -> re.Pattern:
+    """A regex finding a value that one of these selectors needs in attribute `name`:
+    `[id*=x]`, `[id^=x]`, `[id=x]`, `[id~=x]`... all need x in it. ANYTHING when some
+    selector needs none (a bare `[id]`, a case-insensitive test)."""
+    needed = []
+    for simple, _ in entries:
+        values = [value for attr, op, value, icase in simple.attrs if attr == name and op and value and not icase]
+        if not values:
+            return ANYTHING
+        needed.append(values[0])
+    return re.compile("|".join(re.escape(value) for value in needed))
+
+
 def parse_chain(selector: str) -> list[Simple] | None:
     """A descendant chain `A B C` of simple compounds, or None if the selector is anything else."""
     parts = re.findall(r"(?:\[[^\]]*\]|[^\s\[])+", selector.strip())
@@ -244,7 +279,8 @@ def select_lxml(root, chain: list[Simple]) -> list:
 
     last, ancestors = chain[-1], chain[:-1]
     found = []
-    iterator = root.iter(last.tag) if last.tag else root.iter(etree.Element)
+    prefilter = _prefilter(last)
+    iterator = prefilter(root) if prefilter is not None else root.iter(etree.Element)
     for el in iterator:
         if not _matches_el(last, el):
             continue
@@ -257,3 +293,36 @@ def select_lxml(root, chain: list[Simple]) -> list:
         if need < 0:
             found.append(el)
     return found
+
+
+XPATH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+@lru_cache(maxsize=256)
+def _prefilter(simple: Simple):
+    """An XPath that picks, in C, the elements that may match `simple`: the right tag and id,
+    the attributes it tests, holding the class names and values it looks for (a necessary
+    condition: `matches` still decides). None when it has nothing to test."""
+    from lxml import etree
+
+    tests = []
+    if simple.tag and XPATH_NAME.fullmatch(simple.tag):
+        tests.append(f"self::{simple.tag}")
+    if simple.id and _xpath_string(simple.id):
+        tests.append(f"@id={_xpath_string(simple.id)}")
+    tests += [f"contains(@class, {_xpath_string(c)})" for c in simple.classes if _xpath_string(c)]
+    for name, op, value, icase in simple.attrs:
+        if XPATH_NAME.fullmatch(name):
+            tests.append(f"@{name}")
+            if op and value and not icase and _xpath_string(value):
+                tests.append(f"contains(@{name}, {_xpath_string(value)})")
+    return etree.XPath(f"descendant-or-self::*[{' and '.join(tests)}]") if tests else None
+
+
+def _xpath_string(text: str) -> str | None:
+    """`text` as an XPath string literal; None when it holds both kinds of quote."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return None

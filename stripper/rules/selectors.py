@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import soupsieve
 
@@ -164,41 +164,39 @@ class SelectorIndex:
         return {name: None if v is None else frozenset(v) for name, v in values.items()}
 
     def match(self, tag: str, get: Callable[[str], Any], class_attr: Any,
-              attr_names: Iterable[str] = ()) -> Iterable[tuple[Simple, Any]]:
-        """Yield (selector, payload) for every simple selector this element matches.
+              attr_names: Iterable[str] = ()) -> Sequence[tuple[Simple, Any]]:
+        """(selector, payload) for every simple selector this element matches, in index order.
 
         `attr_names` are the element's attribute names, for attribute-only selectors.
         """
         if not isinstance(tag, str):
-            return
+            return ()
         if isinstance(class_attr, list):
             class_attr = " ".join(class_attr)
         key = (tag, class_attr)
-        cached = self._cache.get(key)
-        if cached is None:
+        plain = self._cache.get(key)
+        if plain is None:
             if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
                 self._cache.clear()
-            cached = self._cache[key] = self._match_plain(tag, class_attr)
-        yield from cached
+            plain = self._cache[key] = self._match_plain(tag, class_attr)
         el_id = get("id")
-        if el_id:
-            classes = set(class_attr.split()) if class_attr else set()
-            for simple, payload in self.buckets.get(("id", el_id), ()):
-                if simple.matches(tag, get, classes):
-                    yield simple, payload
+        by_id = self.buckets.get(("id", el_id)) if el_id else None
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
+        if not by_id and not wanted:
+            return plain  # most elements: their tag and class decide
+        found = list(plain)
+        classes = set(class_attr.split()) if class_attr else set()
+        if by_id:
+            found += [(simple, payload) for simple, payload in by_id if simple.matches(tag, get, classes)]
+        for name in wanted:
+            if self._may_match(name, get(name)):
+                found += [(simple, payload) for simple, payload in self.buckets.get(("attr", name), ())
+                          if simple.matches(tag, get, classes)]
         if wanted:
-            classes = set(class_attr.split()) if class_attr else set()
-            for name in wanted:
-                if not self._may_match(name, get(name)):
-                    continue
-                for simple, payload in self.buckets.get(("attr", name), ()):
-                    if simple.matches(tag, get, classes):
-                        yield simple, payload
             # Selectors keyed by tag or class that also test other attributes.
-            for simple, payload in self._attr_tested(tag, class_attr):
-                if simple.matches(tag, get, classes):
-                    yield simple, payload
+            found += [(simple, payload) for simple, payload in self._attr_tested(tag, class_attr)
+                      if simple.matches(tag, get, classes)]
+        return found
 
     def _may_match(self, name: str, value: Any) -> bool:
         """False when no selector keyed by attribute `name` can match this value of it."""
@@ -209,26 +207,30 @@ class SelectorIndex:
             value = " ".join(value)
         return needles.search(value) is not None
 
-    def _candidates(self, buckets: dict, tag: str, class_attr: str | None):
+    def _candidates(self, buckets: dict, tag: str, class_attr: str | None) -> list[tuple[Simple, Any]]:
         keys = [("tag", tag), ("any", "")]
         if class_attr:
-            keys.extend(("class", c) for c in class_attr.split())
+            keys += [("class", c) for c in class_attr.split()]
             if self._may_match("class", class_attr):
                 keys.append(("attr", "class"))
+        found = []
         for key in keys:
-            yield from buckets.get(key, ())
+            bucket = buckets.get(key)
+            if bucket:
+                found += bucket
+        return found
 
-    def _match_plain(self, tag: str, class_attr: str | None) -> list:
+    def _match_plain(self, tag: str, class_attr: str | None) -> tuple[tuple[Simple, Any], ...]:
         classes = set(class_attr.split()) if class_attr else set()
         get = {"class": class_attr}.get
-        return [(simple, payload) for simple, payload in self._candidates(self._plain, tag, class_attr)
-                if simple.matches(tag, get, classes)]
+        return tuple((simple, payload) for simple, payload in self._candidates(self._plain, tag, class_attr)
+                     if simple.matches(tag, get, classes))
 
     def _attr_tested(self, tag: str, class_attr: str | None) -> list:
         key = ("attr-tested", tag, class_attr)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = list(self._candidates(self._tested, tag, class_attr))
+            found = self._cache[key] = self._candidates(self._tested, tag, class_attr)
         return found
 
 

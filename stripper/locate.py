@@ -86,12 +86,6 @@ class Stats:
         return self.link_chars.get(el, 0) / total if total else 0.0
 
 
-def _len(s: str | None) -> int:
-    if not s:
-        return 0
-    return len(s.strip())
-
-
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -105,8 +99,11 @@ def measure(root) -> tuple[list, Stats]:
     count_commas = COMMAS.findall
     for el in reversed(elements):  # children before parents
         text = el.text
-        own = _len(text)
-        n_commas = len(count_commas(text)) if text else 0
+        if text:
+            own = len(text.strip())
+            n_commas = len(count_commas(text))
+        else:
+            own = n_commas = 0
         link = 0
         block = False
         p = img = li = heads = 0
@@ -116,17 +113,18 @@ def measure(root) -> tuple[list, Stats]:
                 continue
             tail = child.tail
             if tail:
-                own += _len(tail)
+                own += len(tail.strip())
                 n_commas += len(count_commas(tail))
-            own += chars[child]
+            child_chars = chars[child]
+            own += child_chars
             link += links[child]
             n_commas += commas[child]
             cp, ci, cl, ch = counts[child]
             p += cp + (tag == "p")
             img += ci + (tag == "img")
             li += cl + (tag == "li")
-            heads += chars[child] if tag in HEADING_TAGS else ch
-            if tag not in INLINE or has_block[child]:
+            heads += child_chars if tag in HEADING_TAGS else ch
+            if not block and (tag not in INLINE or has_block[child]):
                 block = True
         if el.tag == "a":
             link = own

@@ -405,8 +405,9 @@ class Looks:
             if names:
                 furniture = next((rule for pattern, unless, rule in self.class_rules
                                   if pattern.search(names) and not (unless and unless.search(names))), None)
-        look = Look(False, walls, matches, furniture)
-        return NOTHING if look == NOTHING else look
+        if not walls and not matches and furniture is None:
+            return NOTHING
+        return Look(False, walls, matches, furniture)
 
 
 # What `is_hidden` reads: the hidden attribute's presence, aria-hidden="true", and the style.

@@ -118,7 +118,7 @@ class SelectorIndex:
         # Attribute name -> a regex finding a value that one of the selectors keyed by that
         # attribute (`[class*=paywall]`, `[id^=ad-]`) needs in it: most class and id strings
         # have none, and skip the whole bucket.
-        self._needles: dict[str, re.Pattern] = {}
+        self._needles: dict[str, re.Pattern] | None = None  # worked out on the first match
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -127,9 +127,7 @@ class SelectorIndex:
         else:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
             (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))
-            kind, name = simple.key()
-            if kind == "attr":
-                self._needles[name] = _needed_values(self.buckets[kind, name], name)
+            self._needles = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.clear()
             self._values = None
@@ -200,6 +198,9 @@ class SelectorIndex:
 
     def _may_match(self, name: str, value: Any) -> bool:
         """False when no selector keyed by attribute `name` can match this value of it."""
+        if self._needles is None:
+            self._needles = {name: _needed_values(entries, name)
+                             for (kind, name), entries in self.buckets.items() if kind == "attr"}
         needles = self._needles.get(name)
         if needles is None or value is None:
             return True

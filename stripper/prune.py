@@ -251,7 +251,7 @@ def sweep(root, verdict, trace: Trace) -> None:
     text, for selector rules: an article wrapper whose class says "paywall" or "promo").
     A spared element is noted in the trace.
     """
-    page: dict[str, int] = {}
+    page: dict = {}  # the page's totals, counted when first needed (see holds_article)
     hits = []
     # lxml's iterator walks the tree in C; below a condemned element it is run on,
     # unjudged, to the element that follows the condemned one.
@@ -299,8 +299,8 @@ def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
     for el, rule, _, _, spare in hits:
         if spare == "prose":
             by_rule[rule.id] = by_rule.get(rule.id, 0) + _prose(el)
-    if not by_rule:
-        return hits
+    if not any(by_rule.values()):
+        return hits  # no paragraphs in any hit: nothing to spare
     if "prose" not in page:
         page["prose"] = _prose(root)
     misfiring = {rid for rid, prose in by_rule.items() if prose > page["prose"] * PROSE_HOLDER_SHARE > 0}
@@ -431,14 +431,50 @@ def word_search(pattern: re.Pattern) -> WordSearch:
 
 def holds_article(el, root, spare: str, page: dict) -> bool:
     """True when `el` holds the article: see `sweep`. `page` caches the page's totals."""
+    # The page's totals are counted only when `el` holds something to compare with them.
     if spare == "prose":
+        prose = _prose(el)
+        if not prose:
+            return False
         if "prose" not in page:
             page["prose"] = _prose(root)
-        return page["prose"] > 0 and _prose(el) > page["prose"] * PROSE_HOLDER_SHARE
+        return page["prose"] > 0 and prose > page["prose"] * PROSE_HOLDER_SHARE
+    if el.find(".//article") is not None:
+        return True
+    chars = dom.text_chars(el)
+    if not chars:
+        return False
     if "text" not in page:
         body = root.find("body")
-        page["text"] = dom.text_chars(body if body is not None else root) or 1
-    return el.find(".//article") is not None or dom.text_chars(el) > page["text"] * HOLDER_MAX_SHARE
+        page["text"] = PageText(body if body is not None else root)
+    return page["text"].share_below(chars, HOLDER_MAX_SHARE)
+
+
+class PageText:
+    """The page's text size as `dom.text_chars` counts it (at least 1), counted only as far
+    as the questions asked need: most elements are shown to be small after a few lines."""
+
+    def __init__(self, el) -> None:
+        self.pieces = map(str.strip, el.itertext())
+        self.counted = -1  # one space between pieces: -1 + the sum of (length + 1)
+        self.finished = False
+
+    def size(self) -> int:
+        """What is counted so far; the whole size once `finished`."""
+        return max(self.counted, 0) or 1
+
+    def share_below(self, chars: int, share: float) -> bool:
+        """`chars > size * share`, for the whole size. The size only grows as more is
+        counted, so once the answer is False it stays False."""
+        while chars > self.size() * share:
+            if self.finished:
+                return True
+            piece = next(self.pieces, None)
+            if piece is None:
+                self.finished = True
+            elif piece:
+                self.counted += len(piece) + 1
+        return False
 
 
 def _prose(el) -> int:

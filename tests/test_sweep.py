@@ -186,3 +186,24 @@ def test_text_chars_counts_like_text_size():
     assert dom.text_chars(el) == dom.text_size(el)[0] == len("Hello big world again")
     assert dom.text_size(el, preview_chars=8)[1] == "Hello bi"
     assert dom.text_chars(etree.fromstring("<div> </div>")) == 0
+
+
+def test_page_text_answers_like_the_whole_count():
+    root = etree.fromstring("<body><p> one </p><p>two three</p><div> </div><p>four</p></body>")
+    whole = dom.text_chars(root)  # "one two three four"
+    for chars in range(0, whole + 3):
+        for share in (0.1, 0.4, 1.0):
+            assert prune.PageText(root).share_below(chars, share) == (chars > whole * share), (chars, share)
+    text = prune.PageText(root)
+    assert not text.share_below(2, 0.4) and not text.finished  # small: decided after the first piece
+    assert text.share_below(whole, 0.4) and text.size() == whole
+
+
+def test_empty_hidden_element_and_paragraphless_hit_leave_page_totals_uncounted():
+    root = dom.parse(f"<html><body><p>{PARA}</p><div hidden></div><div class=share>Share</div></body></html>")
+    page: dict = {}
+    assert not prune.holds_article(root.find(".//div"), root, "text", page)
+    assert not prune.holds_article(root.find(".//div[@class='share']"), root, "prose", page)
+    assert page == {}
+    assert not prune.holds_article(root.find(".//div[@class='share']"), root, "text", page)
+    assert "text" in page

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
 from .options import Options
+from .rules.wordsearch import WordSearch
 
 # Inline elements do not break a paragraph; anything else does.
 INLINE = frozenset({
@@ -26,13 +28,18 @@ TAG_BASE = {
     "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5, "nav": -10, "aside": -10,
     "footer": -10, "header": -5,
 }
+# Class and id names of furniture: these words anywhere, or "hid" as a whole name.
 NEGATIVE = re.compile(
-    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|"
+    r"-ad-|hidden|banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|"
     r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|"
     r"newsletter|subscribe|signup|teaser|recirc|byline|credit", re.I)
+NEGATIVE_HID = re.compile(r"(?:^| )hid(?: |$)", re.I)
 POSITIVE = re.compile(
     r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose|"
     r"artikel|texto|testo|tekst|inhalt|contenu", re.I)
+# The same searches, five times faster (see rules/wordsearch.py).
+NEGATIVE_WORDS = WordSearch(NEGATIVE)
+POSITIVE_WORDS = WordSearch(POSITIVE)
 COMMAS = re.compile(r"[,，、،;]")
 SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
 NO_SCORE_TAGS = frozenset({"html", "body", "head"})
@@ -56,10 +63,18 @@ def class_weight(el) -> int:
         if name:
             if not isinstance(name, str):  # BeautifulSoup keeps class as a list
                 name = " ".join(name)
-            if NEGATIVE.search(name):
-                weight -= 25
-            if POSITIVE.search(name):
-                weight += 25
+            weight += name_weight(name)
+    return weight
+
+
+@lru_cache(maxsize=4096)  # scoring and the conditional cleaner weigh the same elements
+def name_weight(name: str) -> int:
+    """-25 for a furniture class or id name, +25 for an article one, 0 for both or neither."""
+    weight = 0
+    if NEGATIVE_WORDS.search(name) or NEGATIVE_HID.search(name):
+        weight -= 25
+    if POSITIVE_WORDS.search(name):
+        weight += 25
     return weight
 
 
@@ -80,12 +95,6 @@ class Stats:
         return self.link_chars.get(el, 0) / total if total else 0.0
 
 
-def _len(s: str | None) -> int:
-    if not s:
-        return 0
-    return len(s.strip())
-
-
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -99,8 +108,11 @@ def measure(root) -> tuple[list, Stats]:
     count_commas = COMMAS.findall
     for el in reversed(elements):  # children before parents
         text = el.text
-        own = _len(text)
-        n_commas = len(count_commas(text)) if text else 0
+        if text:
+            own = len(text.strip())
+            n_commas = len(count_commas(text))
+        else:
+            own = n_commas = 0
         link = 0
         block = False
         p = img = li = heads = 0
@@ -110,17 +122,18 @@ def measure(root) -> tuple[list, Stats]:
                 continue
             tail = child.tail
             if tail:
-                own += _len(tail)
+                own += len(tail.strip())
                 n_commas += len(count_commas(tail))
-            own += chars[child]
+            child_chars = chars[child]
+            own += child_chars
             link += links[child]
             n_commas += commas[child]
             cp, ci, cl, ch = counts[child]
             p += cp + (tag == "p")
             img += ci + (tag == "img")
             li += cl + (tag == "li")
-            heads += chars[child] if tag in HEADING_TAGS else ch
-            if tag not in INLINE or has_block[child]:
+            heads += child_chars if tag in HEADING_TAGS else ch
+            if not block and (tag not in INLINE or has_block[child]):
                 block = True
         if el.tag == "a":
             link = own

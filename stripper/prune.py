@@ -6,13 +6,16 @@ later BeautifulSoup pass only sees a small region.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
 
 from . import dom
 from .locate import INLINE
+from .rules import Rule
 from .rules.ruleset import RuleSet
+from .rules.wordsearch import WordSearch
 from .trace import BuiltinRule, Trace
 
 # Elements that hold no readable article text.
@@ -150,16 +153,16 @@ def wrap_loose_text(region: list) -> None:
     for top in region:
         elements = list(top.iter(etree.Element))
         # Block-ish: a block, or an inline element with a block inside (the renderer breaks there too).
+        # Children come before their parents in reverse document order, so one pass finds them all.
         blockish = set()
+        holders = set()  # elements with a block-ish child
         for el in reversed(elements):
-            if el.tag in BLOCKS or any(kid in blockish for kid in el):
+            if el.tag in BLOCKS or el in holders:
                 blockish.add(el)
+                holders.add(el.getparent())
         for el in elements:
-            if el.tag in NO_ANONYMOUS_BLOCKS:
-                continue
-            kids = list(el)
-            if any(kid in blockish for kid in kids):
-                _wrap_runs(el, kids, blockish)
+            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS:
+                _wrap_runs(el, list(el), blockish)
 
 
 def _wrap_runs(el, kids: list, blocks) -> None:
@@ -216,7 +219,7 @@ def protected_elements(root, rules: RuleSet) -> set:
 
 def drop_non_content(root, trace: Trace) -> None:
     """Scripts, styles, form controls, media: one trace event, not one per script."""
-    doomed = [el for el in root.iter(etree.Element) if el.tag in NON_CONTENT and el is not root]
+    doomed = [el for el in root.iter(*NON_CONTENT) if el is not root]
     doomed += list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity))
     for el in doomed:
         dom.drop(el)
@@ -250,11 +253,16 @@ def sweep(root, verdict, trace: Trace) -> None:
     text, for selector rules: an article wrapper whose class says "paywall" or "promo").
     A spared element is noted in the trace.
     """
-    page: dict[str, int] = {}
+    page: dict = {}  # the page's totals, counted when first needed (see holds_article)
     hits = []
-    stack = [root]
-    while stack:
-        el = stack.pop()
+    # lxml's iterator walks the tree in C; below a condemned element it is run on,
+    # unjudged, to the element that follows the condemned one.
+    resume = None
+    for el in root.iter(etree.Element):
+        if resume is not None:
+            if el is not resume:
+                continue
+            resume = None
         found = verdict(el)
         if found is not None:
             rule, selector, stage, spare = found
@@ -264,15 +272,25 @@ def sweep(root, verdict, trace: Trace) -> None:
                 found = None
             if found is not None:
                 hits.append((el, rule, selector, stage, spare))
-                continue
-        children = [c for c in el if isinstance(c.tag, str)]
-        children.reverse()
-        stack.extend(children)
+                resume = _following(el, root)
+                if resume is None:
+                    break
     hits = _spare_misfiring_rules(root, hits, trace, page)
     for el, rule, selector, stage, _ in hits:
         chars, head = dom.text_size(el)
         trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
         dom.drop(el)
+
+
+def _following(el, root):
+    """The first element after `el` and everything inside it, in document order (None: the end)."""
+    node = el
+    while node is not root and node is not None:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                return sibling
+        node = node.getparent()
+    return None
 
 
 def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
@@ -283,8 +301,8 @@ def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
     for el, rule, _, _, spare in hits:
         if spare == "prose":
             by_rule[rule.id] = by_rule.get(rule.id, 0) + _prose(el)
-    if not by_rule:
-        return hits
+    if not any(by_rule.values()):
+        return hits  # no paragraphs in any hit: nothing to spare
     if "prose" not in page:
         page["prose"] = _prose(root)
     misfiring = {rid for rid, prose in by_rule.items() if prose > page["prose"] * PROSE_HOLDER_SHARE > 0}
@@ -305,55 +323,162 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
     Returns the ids of paywall rules whose selectors matched, removed or not: wall
     markers (cut rules) are only noted here and cut later, inside the article.
     """
-    index = rules.index if rules.index.buckets else None
-    cut_index = rules.cut_index if rules.cut_index.buckets else None
     walls: set[str] = set()
-    class_rules = rules.class_rules if unlikely else []
-    verdicts: dict[str, object] = {}  # pages repeat the same class names many times
+    looks = Looks(rules, unlikely)
 
     def verdict(el):
-        tag = el.tag
-        if tag in ("html", "body") or el in protected:
+        if el.tag in ("html", "body") or (protected and el in protected):
             return None
-        if is_hidden(el):
+        look = looks.of(el)
+        if look is NOTHING:
+            return None
+        if look.hidden:
             return HIDDEN_RULE, None, "prune", "text"
-        if cut_index is not None:
-            walls.update(r.id for _, r in cut_index.match(tag, el.get, el.get("class"), el.keys()) if r.paywall)
-        if index is not None:
-            for simple, rule in index.match(tag, el.get, el.get("class"), el.keys()):
-                if rule.max_chars and dom.text_size(el)[0] > rule.max_chars:
-                    continue  # too big to be what the rule means
-                if rule.paywall:
-                    walls.add(rule.id)
-                return rule, simple.text, "site-rules" if rule.origin.startswith("site:") else "chrome", "prose"
-        if class_rules and tag not in NEVER_UNLIKELY:
-            names = dom.class_and_id(el)
-            if names:
-                if names not in verdicts:
-                    verdicts[names] = next((rule for pattern, unless, rule in class_rules
-                                            if pattern.search(names) and not (unless and unless.search(names))),
-                                           None)
-                rule = verdicts[names]
-                if rule is not None:
-                    return rule, f"[class/id: {names[:60]}]", "chrome", "text"
+        walls.update(look.walls)
+        for simple, rule in look.matches:
+            if rule.max_chars and dom.text_chars(el) > rule.max_chars:
+                continue  # too big to be what the rule means
+            if rule.paywall:
+                walls.add(rule.id)
+            return rule, simple.text, "site-rules" if rule.origin.startswith("site:") else "chrome", "prose"
+        if look.furniture is not None:
+            return look.furniture, f"[class/id: {dom.class_and_id(el)[:60]}]", "chrome", "text"
         return None
 
     sweep(root, verdict, trace)
     return walls
 
 
+@dataclass(frozen=True)
+class Look:
+    """What `drop_chrome`'s rules say of an element from its tag and attributes alone,
+    before the safety valves and `max_chars` weigh its text."""
+
+    hidden: bool = False
+    walls: frozenset[str] = frozenset()  # paywall cut rules whose selectors match it
+    matches: tuple = ()  # (selector, rule) of the chrome selector rules it matches, in index order
+    furniture: Rule | None = None  # the class-name rule its class and id match
+
+
+NOTHING = Look()
+
+
+class Looks:
+    """`Look`s of one page's elements, each worked out once per signature: pages repeat the
+    same tag, class and id hundreds of times."""
+
+    def __init__(self, rules: RuleSet, unlikely: bool) -> None:
+        self.index = rules.index if rules.index.buckets else None
+        self.cut_index = rules.cut_index if rules.cut_index.buckets else None
+        self.class_rules = [(word_search(pattern), unless and word_search(unless), rule)
+                            for pattern, unless, rule in (rules.class_rules if unlikely else ())]
+        # Attribute name -> values that tell elements apart (None: any value); see `signature`.
+        self.values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
+        self.known: dict[tuple, Look] = {}
+
+    def of(self, el) -> Look:
+        key = self.signature(el)
+        look = self.known.get(key)
+        if look is None:
+            look = self.known[key] = self.look(el)
+        return look
+
+    def signature(self, el) -> tuple:
+        """The tag and the attributes some rule reads. A value that no rule compares with counts
+        as None, so links with different hrefs share one signature, and so do their `Look`s."""
+        key = [el.tag]
+        values = self.values
+        for name, value in el.items():
+            if name in values:
+                wanted = values[name]
+                key += (name, value if wanted is None or value in wanted else None)
+        return tuple(key)
+
+    def look(self, el) -> Look:
+        if is_hidden(el):
+            return Look(hidden=True)
+        tag, get, class_attr = el.tag, el.get, el.get("class")
+        walls = frozenset(rule.id for _, rule in self.cut_index.match(tag, get, class_attr, el.keys())
+                          if rule.paywall) if self.cut_index is not None else frozenset()
+        matches = tuple(self.index.match(tag, get, class_attr, el.keys())) if self.index is not None else ()
+        furniture = None
+        if self.class_rules and tag not in NEVER_UNLIKELY:
+            names = dom.class_and_id(el)
+            if names:
+                furniture = next((rule for pattern, unless, rule in self.class_rules
+                                  if pattern.search(names) and not (unless and unless.search(names))), None)
+        if not walls and not matches and furniture is None:
+            return NOTHING
+        return Look(False, walls, matches, furniture)
+
+
+# What `is_hidden` reads: the hidden attribute's presence, aria-hidden="true", and the style.
+HIDDEN_VALUES = {"hidden": frozenset(), "aria-hidden": frozenset({"true"}), "style": None}
+
+
+def _merge_values(*tables: dict) -> dict:
+    """One attribute -> values table from several (see `SelectorIndex.tested_values`)."""
+    out: dict = {}
+    for table in tables:
+        for name, values in table.items():
+            known = out.get(name, frozenset())
+            out[name] = None if known is None or values is None else known | values
+    return out
+
+
+@lru_cache(maxsize=64)
+def word_search(pattern: re.Pattern) -> WordSearch:
+    return WordSearch(pattern)
+
+
 def holds_article(el, root, spare: str, page: dict) -> bool:
     """True when `el` holds the article: see `sweep`. `page` caches the page's totals."""
+    # The page's totals are counted only when `el` holds something to compare with them.
     if spare == "prose":
+        prose = _prose(el)
+        if not prose:
+            return False
         if "prose" not in page:
             page["prose"] = _prose(root)
-        return page["prose"] > 0 and _prose(el) > page["prose"] * PROSE_HOLDER_SHARE
+        return page["prose"] > 0 and prose > page["prose"] * PROSE_HOLDER_SHARE
+    if el.find(".//article") is not None:
+        return True
+    chars = dom.text_chars(el)
+    if not chars:
+        return False
     if "text" not in page:
         body = root.find("body")
-        page["text"] = dom.text_size(body if body is not None else root)[0] or 1
-    return el.find(".//article") is not None or dom.text_size(el)[0] > page["text"] * HOLDER_MAX_SHARE
+        page["text"] = PageText(body if body is not None else root)
+    return page["text"].share_below(chars, HOLDER_MAX_SHARE)
+
+
+class PageText:
+    """The page's text size as `dom.text_chars` counts it (at least 1), counted only as far
+    as the questions asked need: most elements are shown to be small after a few lines."""
+
+    def __init__(self, el) -> None:
+        self.pieces = map(str.strip, el.itertext())
+        self.counted = -1  # one space between pieces: -1 + the sum of (length + 1)
+        self.finished = False
+
+    def size(self) -> int:
+        """What is counted so far; the whole size once `finished`."""
+        return max(self.counted, 0) or 1
+
+    def share_below(self, chars: int, share: float) -> bool:
+        """`chars > size * share`, for the whole size. The size only grows as more is
+        counted, so once the answer is False it stays False."""
+        while chars > self.size() * share:
+            if self.finished:
+                return True
+            piece = next(self.pieces, None)
+            if piece is None:
+                self.finished = True
+            elif piece:
+                self.counted += len(piece) + 1
+        return False
 
 
 def _prose(el) -> int:
     """Characters of paragraph text under `el`: what an article is made of."""
-    return sum(dom.text_size(p)[0] for p in el.iter("p"))
+    return sum(dom.text_chars(p) for p in el.iter("p"))

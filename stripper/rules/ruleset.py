@@ -6,6 +6,7 @@ import re
 import re._constants  # noqa: F401  (used by first_chars)
 import re._parser  # noqa: F401
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from . import Rule, Site
@@ -21,18 +22,23 @@ STRONG_TOKENS = 3
 SENTENCE_END = re.compile(r"\W*?(?:[.?!:|]|$)")
 
 
-def first_chars(pattern: str) -> set[str] | None:
+# Parsing the patterns was most of the cost of building a RuleSet, which happens once per
+# combination of site profiles: the answers are remembered per pattern.
+@lru_cache(maxsize=4096)
+def first_chars(pattern: str) -> frozenset[str] | None:
     """The lower-case characters a regex can start with, or None when it could start with any."""
     try:
         parsed = re._parser.parse(pattern, re.I)
     except re.error:
         return None
-    return _first(list(parsed.data), 0)
+    chars = _first(list(parsed.data), 0)
+    return None if chars is None else frozenset(chars)
 
 
 DIGITS = set("0123456789")
 
 
+@lru_cache(maxsize=4096)
 def required_literal(pattern: str) -> str | None:
     """The longest run of fixed characters every match must contain (lower-cased), if 4 or more."""
     try:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
 
 import soupsieve
 
@@ -110,6 +111,14 @@ class SelectorIndex:
         # tests give the same answer for each, so answers are remembered per combination.
         self._cache: dict[tuple, list[tuple[Simple, Any]]] = {}
         self._attr_names: set[str] = set()
+        # The buckets split by `_plain`, worked out once rather than per element.
+        self._plain: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
+        self._tested: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
+        self._values: dict[str, frozenset[str] | None] | None = None
+        # Attribute name -> a regex finding a value that one of the selectors keyed by that
+        # attribute (`[class*=paywall]`, `[id^=ad-]`) needs in it: most class and id strings
+        # have none, and skip the whole bucket.
+        self._needles: dict[str, re.Pattern] | None = None  # worked out on the first match
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -117,67 +126,112 @@ class SelectorIndex:
             self.complex.append((selector, soupsieve.compile(selector), payload))
         else:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
+            (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))
+            self._needles = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.clear()
+            self._values = None
 
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
 
+    def tested_values(self) -> dict[str, frozenset[str] | None]:
+        """What `match` reads of an element besides its tag: attribute name -> the values the
+        simple selectors compare it with by plain `=` (empty: only its presence counts), or None
+        when any value can make a difference (class, id, substring or case-insensitive tests).
+
+        Two elements with the same tag that agree on these attributes, counting every value
+        not listed as one and the same, get the same answer from `match`."""
+        if self._values is None:
+            self._values = self._tested_values()
+        return self._values
+
+    def _tested_values(self) -> dict[str, frozenset[str] | None]:
+        values: dict[str, set[str] | None] = {"class": None, "id": None}
+        for entries in self.buckets.values():
+            for simple, _ in entries:
+                for name, op, value, icase in simple.attrs:
+                    if name in values and values[name] is None:
+                        continue  # already: any value matters
+                    if op not in (None, "=") or icase:
+                        values[name] = None
+                    else:
+                        values.setdefault(name, set())
+                        if op == "=":
+                            values[name].add(value)
+        return {name: None if v is None else frozenset(v) for name, v in values.items()}
+
     def match(self, tag: str, get: Callable[[str], Any], class_attr: Any,
-              attr_names: Iterable[str] = ()) -> Iterable[tuple[Simple, Any]]:
-        """Yield (selector, payload) for every simple selector this element matches.
+              attr_names: Iterable[str] = ()) -> Sequence[tuple[Simple, Any]]:
+        """(selector, payload) for every simple selector this element matches, in index order.
 
         `attr_names` are the element's attribute names, for attribute-only selectors.
         """
         if not isinstance(tag, str):
-            return
+            return ()
         if isinstance(class_attr, list):
             class_attr = " ".join(class_attr)
         key = (tag, class_attr)
-        cached = self._cache.get(key)
-        if cached is None:
+        plain = self._cache.get(key)
+        if plain is None:
             if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
                 self._cache.clear()
-            cached = self._cache[key] = self._match_plain(tag, class_attr)
-        yield from cached
+            plain = self._cache[key] = self._match_plain(tag, class_attr)
         el_id = get("id")
-        if el_id:
-            classes = set(class_attr.split()) if class_attr else set()
-            for simple, payload in self.buckets.get(("id", el_id), ()):
-                if simple.matches(tag, get, classes):
-                    yield simple, payload
+        by_id = self.buckets.get(("id", el_id)) if el_id else None
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
+        if not by_id and not wanted:
+            return plain  # most elements: their tag and class decide
+        found = list(plain)
+        classes = set(class_attr.split()) if class_attr else set()
+        if by_id:
+            found += [(simple, payload) for simple, payload in by_id if simple.matches(tag, get, classes)]
+        for name in wanted:
+            if self._may_match(name, get(name)):
+                found += [(simple, payload) for simple, payload in self.buckets.get(("attr", name), ())
+                          if simple.matches(tag, get, classes)]
         if wanted:
-            classes = set(class_attr.split()) if class_attr else set()
-            for name in wanted:
-                for simple, payload in self.buckets.get(("attr", name), ()):
-                    if simple.matches(tag, get, classes):
-                        yield simple, payload
             # Selectors keyed by tag or class that also test other attributes.
-            for simple, payload in self._attr_tested(tag, class_attr):
-                if simple.matches(tag, get, classes):
-                    yield simple, payload
+            found += [(simple, payload) for simple, payload in self._attr_tested(tag, class_attr)
+                      if simple.matches(tag, get, classes)]
+        return found
 
-    def _candidates(self, tag: str, class_attr: str | None):
+    def _may_match(self, name: str, value: Any) -> bool:
+        """False when no selector keyed by attribute `name` can match this value of it."""
+        if self._needles is None:
+            self._needles = {name: _needed_values(entries, name)
+                             for (kind, name), entries in self.buckets.items() if kind == "attr"}
+        needles = self._needles.get(name)
+        if needles is None or value is None:
+            return True
+        if isinstance(value, list):  # BeautifulSoup keeps class (and rel...) as a list
+            value = " ".join(value)
+        return needles.search(value) is not None
+
+    def _candidates(self, buckets: dict, tag: str, class_attr: str | None) -> list[tuple[Simple, Any]]:
         keys = [("tag", tag), ("any", "")]
         if class_attr:
-            keys.extend(("class", c) for c in class_attr.split())
-            keys.append(("attr", "class"))
+            keys += [("class", c) for c in class_attr.split()]
+            if self._may_match("class", class_attr):
+                keys.append(("attr", "class"))
+        found = []
         for key in keys:
-            yield from self.buckets.get(key, ())
+            bucket = buckets.get(key)
+            if bucket:
+                found += bucket
+        return found
 
-    def _match_plain(self, tag: str, class_attr: str | None) -> list:
+    def _match_plain(self, tag: str, class_attr: str | None) -> tuple[tuple[Simple, Any], ...]:
         classes = set(class_attr.split()) if class_attr else set()
         get = {"class": class_attr}.get
-        return [(simple, payload) for simple, payload in self._candidates(tag, class_attr)
-                if _plain(simple) and simple.matches(tag, get, classes)]
+        return tuple((simple, payload) for simple, payload in self._candidates(self._plain, tag, class_attr)
+                     if simple.matches(tag, get, classes))
 
     def _attr_tested(self, tag: str, class_attr: str | None) -> list:
         key = ("attr-tested", tag, class_attr)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = [(simple, payload) for simple, payload
-                                        in self._candidates(tag, class_attr) if not _plain(simple)]
+            found = self._cache[key] = self._candidates(self._tested, tag, class_attr)
         return found
 
 
@@ -190,6 +244,22 @@ CACHE_LIMIT = 50_000
 
 def _plain(simple: Simple) -> bool:
     return all(a[0] in PLAIN_ATTRS for a in simple.attrs)
+
+
+ANYTHING = re.compile("")
+
+
+def _needed_values(entries: list[tuple[Simple, Any]], name: str) -> re.Pattern:
+    """A regex finding a value that one of these selectors needs in attribute `name`:
+    `[id*=x]`, `[id^=x]`, `[id=x]`, `[id~=x]`... all need x in it. ANYTHING when some
+    selector needs none (a bare `[id]`, a case-insensitive test)."""
+    needed = []
+    for simple, _ in entries:
+        values = [value for attr, op, value, icase in simple.attrs if attr == name and op and value and not icase]
+        if not values:
+            return ANYTHING
+        needed.append(values[0])
+    return re.compile("|".join(re.escape(value) for value in needed))
 
 
 def parse_chain(selector: str) -> list[Simple] | None:
@@ -212,7 +282,8 @@ def select_lxml(root, chain: list[Simple]) -> list:
 
     last, ancestors = chain[-1], chain[:-1]
     found = []
-    iterator = root.iter(last.tag) if last.tag else root.iter(etree.Element)
+    prefilter = _prefilter(last)
+    iterator = prefilter(root) if prefilter is not None else root.iter(etree.Element)
     for el in iterator:
         if not _matches_el(last, el):
             continue
@@ -225,3 +296,36 @@ def select_lxml(root, chain: list[Simple]) -> list:
         if need < 0:
             found.append(el)
     return found
+
+
+XPATH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+@lru_cache(maxsize=256)
+def _prefilter(simple: Simple):
+    """An XPath that picks, in C, the elements that may match `simple`: the right tag and id,
+    the attributes it tests, holding the class names and values it looks for (a necessary
+    condition: `matches` still decides). None when it has nothing to test."""
+    from lxml import etree
+
+    tests = []
+    if simple.tag and XPATH_NAME.fullmatch(simple.tag):
+        tests.append(f"self::{simple.tag}")
+    if simple.id and _xpath_string(simple.id):
+        tests.append(f"@id={_xpath_string(simple.id)}")
+    tests += [f"contains(@class, {_xpath_string(c)})" for c in simple.classes if _xpath_string(c)]
+    for name, op, value, icase in simple.attrs:
+        if XPATH_NAME.fullmatch(name):
+            tests.append(f"@{name}")
+            if op and value and not icase and _xpath_string(value):
+                tests.append(f"contains(@{name}, {_xpath_string(value)})")
+    return etree.XPath(f"descendant-or-self::*[{' and '.join(tests)}]") if tests else None
+
+
+def _xpath_string(text: str) -> str | None:
+    """`text` as an XPath string literal; None when it holds both kinds of quote."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return None

@@ -1,0 +1,209 @@
+"""The coarse lxml pass's shortcuts give the answers of the plain computations they replace."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from lxml import etree
+
+from stripper import dom, locate, prune
+from stripper.rules import Rule
+from stripper.rules.ruleset import RuleSet
+from stripper.rules.selectors import SelectorIndex, parse_chain, select_lxml
+from stripper.rules.wordsearch import WordSearch, literal_words
+from stripper.trace import Trace
+
+PARA = ("The council voted on Tuesday, after a long debate, to approve the new river bridge, "
+        "ending a decade of delays, arguments and false starts.")
+
+
+# -- WordSearch ------------------------------------------------------------------------------
+
+def test_literal_words_expands_alternations_groups_and_character_sets():
+    assert sorted(literal_words(re.compile(r"ab|c[de]|(?:x|y)z"))) == ["ab", "cd", "ce", "xz", "yz"]
+    assert literal_words(re.compile(r"(?i)-ad-|banner")) == ["-ad-", "banner"]
+
+
+@pytest.mark.parametrize("pattern", [r"^ad|x", r"\bad\b", r"ad\w+", r"a.b", r"[a-z]x", r"ad(?=x)"])
+def test_literal_words_refuses_anything_but_words(pattern):
+    assert literal_words(re.compile(pattern)) is None
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?i)-ad-|banner|breadcrumbs|share", r"(?i)and|article|post-text", r"Ab|cD", r"(?i)Ab|c[dD]",
+    r"(?i)ſ|k", r"^hid |banner", r"(?i)straße|x", r"(?i)page|pager|pagination|ad|-ad-|share|sharebar",
+])
+def test_word_search_answers_like_the_regex(pattern):
+    regex = re.compile(pattern)
+    search = WordSearch(regex)
+    rng = random.Random(7)
+    alphabet = ["ad", "-", "AD", "Banner", "pag", "Pager", "ination", "share", "hid", " ", "ſ", "K", "k", "é", "STRASSE", "straße", "x", "Ab", "cd"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        assert search.search(text) == (regex.search(text) is not None), (pattern, text)
+
+
+def test_word_search_takes_the_fast_route_only_for_ascii_words():
+    assert WordSearch(re.compile(r"(?i)banner|menu")).words is not None
+    assert WordSearch(re.compile(r"(?i)straße")).words is None  # ß has case rules of its own
+    assert WordSearch(re.compile(r"^menu")).words is None
+
+
+def test_negative_class_names_keep_their_meaning():
+    el = etree.fromstring('<div class="hid"/>')
+    assert locate.class_weight(el) == -25
+    assert locate.class_weight(etree.fromstring('<div class="x hid y" id="Article"/>')) == 0  # -25, +25
+    assert locate.class_weight(etree.fromstring('<div class="hidx"/>')) == 0
+    assert locate.class_weight(etree.fromstring('<div class="SIDEBAR"/>')) == -25
+
+
+# -- selectors -------------------------------------------------------------------------------
+
+def _index(*selectors: str) -> SelectorIndex:
+    index = SelectorIndex()
+    for sel in selectors:
+        index.add(sel, sel)
+    return index
+
+
+def _matched(index: SelectorIndex, html: str) -> list[str]:
+    el = etree.fromstring(html)
+    return [payload for _, payload in index.match(el.tag, el.get, el.get("class"), el.keys())]
+
+
+def test_tested_values_name_what_match_reads():
+    index = _index("a[href='#main']", "[rel=tag]", "[data-ad]", "[id^=ad-]", "[title=x i]", ".promo")
+    values = index.tested_values()
+    assert values["href"] == {"#main"} and values["rel"] == {"tag"} and values["data-ad"] == frozenset()
+    assert values["class"] is None and values["id"] is None and values["title"] is None
+
+
+def test_attribute_buckets_still_match_after_the_substring_prefilter():
+    index = _index("[class*=cookie-consent]", "[class^=ad-]", "[id^=div-gpt-ad]", "[id*=paywall]",
+                   "[class|=promo]", "[class~=share]")
+    assert _matched(index, '<div class="x cookie-consent-bar"/>') == ["[class*=cookie-consent]"]
+    assert _matched(index, '<div class="ad-slot"/>') == ["[class^=ad-]"]
+    assert _matched(index, '<div class="head-ad-"/>') == []  # "ad-" inside, but not at the start
+    assert _matched(index, '<div id="div-gpt-ad-12"/>') == ["[id^=div-gpt-ad]"]
+    assert _matched(index, '<div id="main-paywall"/>') == ["[id*=paywall]"]
+    assert _matched(index, '<div class="promo-box"/>') == ["[class|=promo]"]
+    assert _matched(index, '<div class="a share b"/>') == ["[class~=share]"]
+    assert _matched(index, '<div class="sharebar" id="story"/>') == []
+
+
+def test_select_lxml_prefilter_keeps_exact_matching():
+    root = etree.fromstring('<html><body><div class="article-body-wrap"><p>x</p></div>'
+                            '<div class="article body"><p>y</p></div>'
+                            '<section data-body-id="1"><p>z</p></section>'
+                            '<article><div class="body">w</div></article></body></html>')
+
+    def found(selector: str) -> list[str]:
+        return ["".join(el.itertext()) for el in select_lxml(root, parse_chain(selector))]
+
+    assert found(".article") == ["y"]  # a class name, not a substring of one
+    assert found("[class*=body-wrap]") == ["x"]
+    assert found("section[data-body-id]") == ["z"]
+    assert found("article .body") == ["w"]
+    assert found("div[class=\"it's\"]") == []
+
+
+# -- the sweep -------------------------------------------------------------------------------
+
+def test_sweep_never_judges_inside_a_condemned_element_and_goes_on_after_it():
+    root = etree.fromstring('<html><body><div id="a"><p id="a1"/><p id="a2"/></div>'
+                            '<div id="b"><div id="c"><p id="c1"/></div></div><p id="d"/></body></html>')
+    rule = Rule("r", "test", "test", selectors=("x",))
+    judged = []
+
+    def verdict(el):
+        judged.append(el.get("id"))
+        return (rule, None, "prune", None) if el.get("id") in ("a", "c") else None
+
+    trace = Trace()
+    prune.sweep(root, verdict, trace)
+    assert judged == [None, None, "a", "b", "c", "d"]
+    assert [el.get("id") for el in root.iter("div", "p")] == ["b", "d"]
+    assert len(trace.events) == 2
+
+
+def test_sweep_stops_when_the_last_element_is_condemned():
+    root = etree.fromstring('<html><body><p id="a"/><div id="z"><p id="z1"/></div></body></html>')
+    rule = Rule("r", "test", "test", selectors=("x",))
+    judged = []
+
+    def verdict(el):
+        judged.append(el.get("id"))
+        return (rule, None, "prune", None) if el.get("id") == "z" else None
+
+    prune.sweep(root, verdict, Trace())
+    assert judged == [None, None, "a", "z"]
+    assert root.find(".//div") is None
+
+
+def _ruleset(*rules: Rule) -> RuleSet:
+    return RuleSet.build(rules)
+
+
+def test_looks_share_a_signature_only_when_no_rule_tells_them_apart():
+    rules = _ruleset(Rule("skip", "skip link", "test", selectors=("a[href='#main']",)))
+    looks = prune.Looks(rules, unlikely=True)
+    a, b, c = etree.fromstring('<p><a href="/one">1</a><a href="/two">2</a><a href="#main">3</a></p>')
+    assert looks.signature(a) == looks.signature(b) != looks.signature(c)
+    assert looks.of(a) is prune.NOTHING and looks.of(b) is prune.NOTHING
+    assert [rule.id for _, rule in looks.of(c).matches] == ["skip"]
+
+
+def test_looks_tell_hidden_from_visible_and_name_furniture():
+    rules = _ruleset(Rule("furniture", "class names", "test", class_pattern="(?i)sidebar|menu",
+                          unless_pattern="(?i)content"))
+    looks = prune.Looks(rules, unlikely=True)
+    hidden, shown, side, kept = etree.fromstring(
+        '<body><div style="display: none">x</div><div style="color: red">y</div>'
+        '<div class="SideBar">z</div><div class="sidebar-content">w</div></body>')
+    assert looks.of(hidden).hidden and not looks.of(shown).hidden
+    assert looks.of(side).furniture.id == "furniture"
+    assert looks.of(kept) is prune.NOTHING
+    assert prune.Looks(rules, unlikely=False).of(side) is prune.NOTHING
+
+
+def test_drop_chrome_removes_what_rules_name_and_keeps_look_alikes():
+    rules = _ruleset(Rule("skip", "skip link", "test", selectors=("a[href='#main']",)),
+                     Rule("big", "small promos", "test", selectors=(".promo",), max_chars=40))
+    root = dom.parse(f'<html><body><a href="#main">Skip</a><a href="/main">Main page</a>'
+                     f'<div class="promo">Buy now</div><div class="promo"><p>{PARA}</p></div>'
+                     f'<p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></body></html>')
+    trace = Trace()
+    prune.drop_chrome(root, rules, trace, set())
+    text = dom.text_of(root)
+    assert "Skip" not in text and "Main page" in text
+    assert "Buy now" not in text and text.count(PARA) == 4  # the big promo is too big for the rule
+    assert [(e.rule_id, e.selector) for e in trace.events] == [("skip", "a[href='#main']"), ("big", ".promo")]
+
+
+def test_text_chars_counts_like_text_size():
+    el = etree.fromstring("<div> Hello <b> big </b>\n<i></i> world <p>  </p>again</div>")
+    assert dom.text_chars(el) == dom.text_size(el)[0] == len("Hello big world again")
+    assert dom.text_size(el, preview_chars=8)[1] == "Hello bi"
+    assert dom.text_chars(etree.fromstring("<div> </div>")) == 0
+
+
+def test_page_text_answers_like_the_whole_count():
+    root = etree.fromstring("<body><p> one </p><p>two three</p><div> </div><p>four</p></body>")
+    whole = dom.text_chars(root)  # "one two three four"
+    for chars in range(0, whole + 3):
+        for share in (0.1, 0.4, 1.0):
+            assert prune.PageText(root).share_below(chars, share) == (chars > whole * share), (chars, share)
+    text = prune.PageText(root)
+    assert not text.share_below(2, 0.4) and not text.finished  # small: decided after the first piece
+    assert text.share_below(whole, 0.4) and text.size() == whole
+
+
+def test_empty_hidden_element_and_paragraphless_hit_leave_page_totals_uncounted():
+    root = dom.parse(f"<html><body><p>{PARA}</p><div hidden></div><div class=share>Share</div></body></html>")
+    page: dict = {}
+    assert not prune.holds_article(root.find(".//div"), root, "text", page)
+    assert not prune.holds_article(root.find(".//div[@class='share']"), root, "prose", page)
+    assert page == {}
+    assert not prune.holds_article(root.find(".//div[@class='share']"), root, "text", page)
+    assert "text" in page

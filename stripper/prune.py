@@ -161,8 +161,21 @@ def wrap_loose_text(region: list) -> None:
                 blockish.add(el)
                 holders.add(el.getparent())
         for el in elements:
-            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS:
+            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS and _has_loose_text(el, blockish):
                 _wrap_runs(el, list(el), blockish)
+
+
+def _has_loose_text(el, blocks) -> bool:
+    """Does `el` hold anything `_wrap_runs` would wrap: an inline child, or text that is not
+    plain whitespace? Most block holders hold blocks only, and rebuilding them changes nothing."""
+    if not _blank(el.text):
+        return True
+    return any(kid not in blocks or not _blank(kid.tail) for kid in el)
+
+
+def _blank(text: str | None) -> bool:
+    """Whitespace that `_wrap_runs` puts back unchanged (dom.settable would alter controls)."""
+    return text is None or (text.isspace() and not dom.UNSETTABLE.search(text))
 
 
 def _wrap_runs(el, kids: list, blocks) -> None:

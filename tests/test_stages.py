@@ -221,3 +221,30 @@ def test_textarea_goes_even_when_it_holds_an_article_copy():
     assert root.find(".//textarea") is None
     assert PARA in "".join(root.itertext())
     assert "<p>" not in "".join(root.itertext())
+
+
+# -- wrap_loose_text ----------------------------------------------------------------------
+
+def test_wrap_loose_text_leaves_holders_of_blocks_alone():
+    root = dom.parse("<div id=r>\n  <p>One.</p>\n  <p>Two.</p>\n</div>")
+    region = root.find(".//div")
+    first = region[0]
+    prune.wrap_loose_text([region])
+    assert [child.tag for child in region] == ["p", "p"]
+    assert region[0] is first and region.text == "\n  " and region[0].tail == "\n  "
+
+
+def test_wrap_loose_text_wraps_text_beside_blocks():
+    root = dom.parse("<div>Loose <b>words</b><p>A paragraph.</p>more words</div>")
+    region = root.find(".//div")
+    prune.wrap_loose_text([region])
+    assert [child.tag for child in region] == ["p", "p", "p"]
+    assert [dom.text_of(child) for child in region] == ["Loose words", "A paragraph.", "more words"]
+
+
+def test_wrap_loose_text_still_rewrites_whitespace_with_controls():
+    root = dom.parse("<div><p>One.</p>\x0b<p>Two.</p></div>")
+    region = root.find(".//div")
+    prune.wrap_loose_text([region])
+    assert [child.tag for child in region] == ["p", "p"]
+    assert "\x0b" not in (region[0].tail or "")  # dom.settable dropped the vertical tab

@@ -248,3 +248,25 @@ def test_wrap_loose_text_still_rewrites_whitespace_with_controls():
     prune.wrap_loose_text([region])
     assert [child.tag for child in region] == ["p", "p"]
     assert "\x0b" not in (region[0].tail or "")  # dom.settable dropped the vertical tab
+
+
+# -- drop_chrome's Looks across pages -----------------------------------------------------
+
+def test_looks_are_remembered_per_rule_set_and_unlikely_flag():
+    rules = ruleset_for((), None, (), (), (), True)
+    assert prune._known_looks(rules, True) is prune._known_looks(rules, True)
+    assert prune._known_looks(rules, True) is not prune._known_looks(rules, False)
+
+
+def test_second_page_judged_from_remembered_looks_loses_the_same_chrome():
+    rules = ruleset_for((), None, (), (), (), True)
+    texts = []
+    for _ in range(2):
+        root = dom.parse(f'<html><body><div class="sidebar">Popular now</div><p>{PARA}</p>'
+                         f'<div hidden>secret</div><p>{PARA}</p></body></html>')
+        trace = Trace()
+        prune.drop_chrome(root, rules, trace, set())
+        texts.append((dom.text_of(root), sorted(e.rule_id for e in trace.events)))
+    assert texts[0] == texts[1]
+    assert "Popular now" not in texts[1][0] and "secret" not in texts[1][0] and PARA in texts[1][0]
+    assert "hidden" in texts[1][1]

@@ -270,3 +270,22 @@ def test_second_page_judged_from_remembered_looks_loses_the_same_chrome():
     assert texts[0] == texts[1]
     assert "Popular now" not in texts[1][0] and "secret" not in texts[1][0] and PARA in texts[1][0]
     assert "hidden" in texts[1][1]
+
+
+# -- the retry ladder ---------------------------------------------------------------------
+
+def test_retries_reuse_the_page_facts_read_by_the_first_attempt(monkeypatch):
+    from stripper import pipeline
+    from stripper.options import Options
+
+    calls = []
+    real = pipeline.find_sites
+    monkeypatch.setattr(pipeline, "find_sites", lambda *a: calls.append(a) or real(*a))
+    attempts = []
+    real_attempt = pipeline.attempt
+    monkeypatch.setattr(pipeline, "attempt", lambda *a: attempts.append(a) or real_attempt(*a))
+    page = ('<html><head><title>Bridge approved</title><meta name="author" content="Jane Doe"></head>'
+            '<body><div class="sidebar"><p>A short note, too short for an article.</p></div></body></html>')
+    article, _ = pipeline.extract(page, Options())
+    assert len(attempts) == len(pipeline.ATTEMPTS) and len(calls) == 1
+    assert article.title == "Bridge approved" and article.author == "Jane Doe"

@@ -3,7 +3,7 @@ and the printed byline of a page when its metadata names no author."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -13,6 +13,7 @@ NOT_BYLINE_CLASS = re.compile(r"comment|avatar|\bbio\b|-bio|_bio|description|abo
 # A line opening with one of these (then a space) may be a byline: "By Jane Doe".
 BY_STARTS = ("By ", "BY ", "by ", "Par ", "PAR ", "Von ", "VON ", "Por ", "POR ", "Door ")
 BY_WORDS = frozenset(p.strip() for p in BY_STARTS)
+BY_FIRST = frozenset(p[0] for p in BY_STARTS)
 # Parts of a byline box that are not names.
 BYLINE_EXTRAS = re.compile(r"title|role|job|position|date|time|bio|twitter|follow|avatar|photo|image|social|email", re.I)
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
@@ -114,36 +115,55 @@ def dom_bylines(root, site: str | None = None) -> list[str]:
     """The first byline printed in the page: an element whose rel, class or id says byline or
     author, or a short line opening with "By". One walk in document order."""
     body = root.find("body")
-    verdicts: dict[tuple, bool] = {}  # pages repeat the same class names many times
-    for el in (body if body is not None else root).iter(etree.Element):
-        if el.tag in SKIP_TAGS:
-            continue
-        line = None
-        get = el.get
-        key = (get("class"), get("id"))
-        if key != (None, None):
-            if key not in verdicts:
-                names = f"{key[0] or ''} {key[1] or ''}"
-                verdicts[key] = bool(BYLINE_CLASS.search(names) and not NOT_BYLINE_CLASS.search(names))
-            if verdicts[key]:
-                line = el
-        if line is None and get("rel") == "author":
-            line = el
-        if line is None:
-            for text, owner in ((el.text, el), (el.tail, el.getparent())):
-                if text and owner is not None:
-                    lead = text.lstrip()
-                    if lead.startswith(BY_STARTS) or lead.rstrip() in BY_WORDS:
-                        line = owner
-                        break
-        if line is None:
-            continue
+    for line in byline_lines(body if body is not None else root):
         text = byline_text(line)
         if 0 < len(text) <= MAX_BYLINE_CHARS:
             found = clean_names([text], site, visible=True)
             if found:
                 return found
     return []
+
+
+def byline_lines(top) -> Iterator:
+    """Elements that may hold a byline, in document order: one whose class or id says byline
+    (and not comment, bio...), one with rel=author, one whose text opens with "By", or the
+    parent of an element whose tail does. Elements in SKIP_TAGS are passed over."""
+    verdicts: dict[tuple, bool] = {}  # pages repeat the same class names many times
+    for el in top.iter(etree.Element):
+        get = el.get
+        key = (get("class"), get("id"))
+        if key != (None, None):
+            verdict = verdicts.get(key)
+            if verdict is None:
+                names = f"{key[0] or ''} {key[1] or ''}"
+                verdict = verdicts[key] = bool(BYLINE_CLASS.search(names) and not NOT_BYLINE_CLASS.search(names))
+            if verdict:
+                if el.tag not in SKIP_TAGS:
+                    yield el
+                continue
+        if get("rel") == "author":
+            if el.tag not in SKIP_TAGS:
+                yield el
+            continue
+        # The tag is read only for the few lines that open with a By word: most elements have none.
+        text = el.text
+        if text and _opens_byline(text):
+            if el.tag not in SKIP_TAGS:
+                yield el
+            continue
+        tail = el.tail
+        if tail and _opens_byline(tail) and el.tag not in SKIP_TAGS:
+            owner = el.getparent()
+            if owner is not None:
+                yield owner
+
+
+def _opens_byline(text: str) -> bool:
+    """Does `text` open with a By word and a space ("By Jane Doe"), or is it the word alone?"""
+    lead = text.lstrip()
+    if lead[:1] not in BY_FIRST:  # the quick answer for nearly every text
+        return False
+    return lead.startswith(BY_STARTS) or lead.rstrip() in BY_WORDS
 
 
 def byline_text(el) -> str:

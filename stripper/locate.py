@@ -228,9 +228,10 @@ def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
             continue
         if stats.cards and in_card(el, stats.cards):
             continue
-        if text is None:
-            text = "".join(el.itertext())
-        points = 1 + len(COMMAS.findall(text)) + min(length // 100, 3)
+        # A paragraph's commas are those `measure` counted in all its text (the tree holds no
+        # comments by now, whose tails only itertext would see).
+        commas = stats.commas[el] if text is None else len(COMMAS.findall(text))
+        points = 1 + commas + min(length // 100, 3)
         if stats.has_block[el] or stats.link_density(el) < PROSE_MAX_LINK_DENSITY:
             node = el
             while node is not None:

@@ -48,7 +48,9 @@ def _attached(el, root) -> bool:
     return False
 
 
-def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] | None:
+def attempt(text: str, opts: Options, url: str | None, known: dict | None = None) -> tuple[Article, Trace] | None:
+    """One pass over the page. `known` carries what an earlier attempt on the same page read
+    (see `read_page_facts`); it is filled on the first."""
     trace = Trace()
     root = dom.parse(text)
     if root is None:
@@ -56,9 +58,12 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     prune.flatten_deep(root, opts.max_depth, trace)
     root = prune.simplify_huge(root, opts.max_elements, trace)
     # What the page says about itself, read before anything is removed.
-    host, sites = find_sites(root, url, opts.use_builtin_rules)
-    head = metadata.gather(root)
-    article = Article(url=url, **metadata.read(root, head, sites, url))
+    if known is None:
+        known = {}
+    if not known:
+        known.update(read_page_facts(root, url, opts))
+    host, sites, head = known["host"], known["sites"], known["head"]
+    article = Article(url=url, **known["metadata"])
     rules = ruleset_for(sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules)
     article.aggregator = next((s.id for s in sites if s.kind == "aggregator"), None)
     declared = paywall.declared(head, root)
@@ -105,6 +110,15 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     return article, trace
 
 
+def read_page_facts(root, url: str | None, opts: Options) -> dict:
+    """The page's profiles and metadata, from the tree before anything is removed. The retry
+    ladder relaxes flags that none of this reads, so later attempts reuse it (a page parses
+    to the same tree every time; `head` is only read, never changed)."""
+    host, sites = find_sites(root, url, opts.use_builtin_rules)
+    head = metadata.gather(root)
+    return {"host": host, "sites": sites, "head": head, "metadata": metadata.read(root, head, sites, url)}
+
+
 def not_an_article(region, text_out: str, opts: Options) -> bool:
     """Text that is mostly links: a menu or an index page, not an article."""
     size = len(text_out)
@@ -124,8 +138,9 @@ def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
         return textinput.extract(text, opts, lambda sites, host: ruleset_for(
             sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))
     best: tuple[Article, Trace] | None = None
+    known: dict = {}
     for relax in ATTEMPTS:
-        result = attempt(text, opts.but(**relax), opts.url)
+        result = attempt(text, opts.but(**relax), opts.url, known)
         if result is None:
             break
         if best is None or len(result[0].text) > len(best[0].text):

@@ -161,8 +161,21 @@ def wrap_loose_text(region: list) -> None:
                 blockish.add(el)
                 holders.add(el.getparent())
         for el in elements:
-            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS:
+            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS and _has_loose_text(el, blockish):
                 _wrap_runs(el, list(el), blockish)
+
+
+def _has_loose_text(el, blocks) -> bool:
+    """Does `el` hold anything `_wrap_runs` would wrap: an inline child, or text that is not
+    plain whitespace? Most block holders hold blocks only, and rebuilding them changes nothing."""
+    if not _blank(el.text):
+        return True
+    return any(kid not in blocks or not _blank(kid.tail) for kid in el)
+
+
+def _blank(text: str | None) -> bool:
+    """Whitespace that `_wrap_runs` puts back unchanged (dom.settable would alter controls)."""
+    return text is None or (text.isspace() and not dom.UNSETTABLE.search(text))
 
 
 def _wrap_runs(el, kids: list, blocks) -> None:
@@ -374,7 +387,7 @@ class Looks:
                             for pattern, unless, rule in (rules.class_rules if unlikely else ())]
         # Attribute name -> values that tell elements apart (None: any value); see `signature`.
         self.values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
-        self.known: dict[tuple, Look] = {}
+        self.known = _known_looks(rules, unlikely)
 
     def of(self, el) -> Look:
         key = self.signature(el)
@@ -410,6 +423,25 @@ class Looks:
         if not walls and not matches and furniture is None:
             return NOTHING
         return Look(False, walls, matches, furniture)
+
+
+# A Look depends on the signature, the rule set and `unlikely` only, so the Looks worked out
+# on one page serve the next pages with the same rules (and a retry of the same page).
+# By rule set (kept alive by the entry, so its id stays its own) and `unlikely`; bounded.
+_LOOKS: dict[tuple[int, bool], tuple[RuleSet, dict]] = {}
+LOOKS_PER_RULESET = 50_000
+LOOK_RULESETS = 32
+
+
+def _known_looks(rules: RuleSet, unlikely: bool) -> dict:
+    entry = _LOOKS.get((id(rules), unlikely))
+    if entry is None or entry[0] is not rules:
+        if len(_LOOKS) >= LOOK_RULESETS:
+            _LOOKS.clear()
+        entry = _LOOKS[(id(rules), unlikely)] = (rules, {})
+    if len(entry[1]) > LOOKS_PER_RULESET:  # a long batch must not grow memory without bound
+        entry[1].clear()
+    return entry[1]
 
 
 # What `is_hidden` reads: the hidden attribute's presence, aria-hidden="true", and the style.

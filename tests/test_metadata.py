@@ -297,3 +297,19 @@ def test_profile_metadata_selectors_are_validated():
 ])
 def test_clean_names_edges(raw, expected):
     assert bylines.clean_names([raw]) == expected
+
+
+def test_byline_lines_in_document_order():
+    root = dom.parse('<html><body><p>Intro</p><div class="Post-Author">Jane</div><span rel="author">R</span>'
+                     '<p>By Ann Lee</p><div><b>x</b> by Tom</div><script>By nobody</script>'
+                     '<div id="author-bio">bio</div></body></html>')
+    lines = list(bylines.byline_lines(root.find("body")))
+    assert [(el.tag, dom.text_of(el)) for el in lines] == [
+        ("div", "Jane"), ("span", "R"), ("p", "By Ann Lee"), ("div", "x by Tom")]
+
+
+def test_opens_byline_wants_a_by_word_then_a_space():
+    assert bylines._opens_byline("\u00a0 By Jane")
+    assert bylines._opens_byline("  Von ")
+    assert not bylines._opens_byline("Bypass the ring road")
+    assert not bylines._opens_byline("Byline")

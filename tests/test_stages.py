@@ -221,3 +221,71 @@ def test_textarea_goes_even_when_it_holds_an_article_copy():
     assert root.find(".//textarea") is None
     assert PARA in "".join(root.itertext())
     assert "<p>" not in "".join(root.itertext())
+
+
+# -- wrap_loose_text ----------------------------------------------------------------------
+
+def test_wrap_loose_text_leaves_holders_of_blocks_alone():
+    root = dom.parse("<div id=r>\n  <p>One.</p>\n  <p>Two.</p>\n</div>")
+    region = root.find(".//div")
+    first = region[0]
+    prune.wrap_loose_text([region])
+    assert [child.tag for child in region] == ["p", "p"]
+    assert region[0] is first and region.text == "\n  " and region[0].tail == "\n  "
+
+
+def test_wrap_loose_text_wraps_text_beside_blocks():
+    root = dom.parse("<div>Loose <b>words</b><p>A paragraph.</p>more words</div>")
+    region = root.find(".//div")
+    prune.wrap_loose_text([region])
+    assert [child.tag for child in region] == ["p", "p", "p"]
+    assert [dom.text_of(child) for child in region] == ["Loose words", "A paragraph.", "more words"]
+
+
+def test_wrap_loose_text_still_rewrites_whitespace_with_controls():
+    root = dom.parse("<div><p>One.</p>\x0b<p>Two.</p></div>")
+    region = root.find(".//div")
+    prune.wrap_loose_text([region])
+    assert [child.tag for child in region] == ["p", "p"]
+    assert "\x0b" not in (region[0].tail or "")  # dom.settable dropped the vertical tab
+
+
+# -- drop_chrome's Looks across pages -----------------------------------------------------
+
+def test_looks_are_remembered_per_rule_set_and_unlikely_flag():
+    rules = ruleset_for((), None, (), (), (), True)
+    assert prune._known_looks(rules, True) is prune._known_looks(rules, True)
+    assert prune._known_looks(rules, True) is not prune._known_looks(rules, False)
+
+
+def test_second_page_judged_from_remembered_looks_loses_the_same_chrome():
+    rules = ruleset_for((), None, (), (), (), True)
+    texts = []
+    for _ in range(2):
+        root = dom.parse(f'<html><body><div class="sidebar">Popular now</div><p>{PARA}</p>'
+                         f'<div hidden>secret</div><p>{PARA}</p></body></html>')
+        trace = Trace()
+        prune.drop_chrome(root, rules, trace, set())
+        texts.append((dom.text_of(root), sorted(e.rule_id for e in trace.events)))
+    assert texts[0] == texts[1]
+    assert "Popular now" not in texts[1][0] and "secret" not in texts[1][0] and PARA in texts[1][0]
+    assert "hidden" in texts[1][1]
+
+
+# -- the retry ladder ---------------------------------------------------------------------
+
+def test_retries_reuse_the_page_facts_read_by_the_first_attempt(monkeypatch):
+    from stripper import pipeline
+    from stripper.options import Options
+
+    calls = []
+    real = pipeline.find_sites
+    monkeypatch.setattr(pipeline, "find_sites", lambda *a: calls.append(a) or real(*a))
+    attempts = []
+    real_attempt = pipeline.attempt
+    monkeypatch.setattr(pipeline, "attempt", lambda *a: attempts.append(a) or real_attempt(*a))
+    page = ('<html><head><title>Bridge approved</title><meta name="author" content="Jane Doe"></head>'
+            '<body><div class="sidebar"><p>A short note, too short for an article.</p></div></body></html>')
+    article, _ = pipeline.extract(page, Options())
+    assert len(attempts) == len(pipeline.ATTEMPTS) and len(calls) == 1
+    assert article.title == "Bridge approved" and article.author == "Jane Doe"

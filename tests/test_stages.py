@@ -251,6 +251,13 @@ def test_soup_of_builds_the_tree_a_parse_builds():
     assert clean.text(region) == "One two three keep this kan tail & more second"  # not scripts, styles, ruby
 
 
+def test_soup_of_leaves_out_the_elements_tails():
+    root = etree.fromstring("<div><p>a <b>b</b> c</p> tail <p>d</p> end</div>")
+    region = clean.soup_of(list(root))
+    assert str(region) == "<div><p>a <b>b</b> c</p><p>d</p></div>"
+    assert _shape(region) == _shape(_parsed(list(root)))
+
+
 def test_release_takes_the_tree_apart():
     region = clean.soup_of([etree.fromstring("<div><p>a <b>b</b></p></div>")])
     soup, p, b = region.parent, region.p, region.b

@@ -11,7 +11,8 @@ from functools import cache, partial
 from itertools import islice
 from typing import Any, Callable, Collection, Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from .options import Options
 from .rules.ruleset import PhraseMatch, RuleSet, fold
@@ -33,9 +34,6 @@ LINK_LINE = BuiltinRule("link-line", "a short line that is only a link (section 
 TITLE_SEARCH_BLOCKS = 8
 # A line this long with few links is article prose; link lines are only dropped around it.
 PROSE_LINE_CHARS = 80
-
-
-BLOCK_NAMES = sorted(BLOCKS)  # for find(): a list, not a set
 
 
 @dataclass
@@ -142,19 +140,33 @@ def to_soup(html: str) -> Tag:
 def soup_of(elements: list) -> Tag:
     """The lxml elements (without their tails) as one BeautifulSoup <div>.
 
-    lxml's nodes go straight to BeautifulSoup's tree-building calls, with no serialising
-    and parsing again (which also unescaped text twice in raw-text elements). `class`
-    stays one string, as in lxml, which spares splitting every class attribute.
-    A stack rather than recursion: regions can be hundreds of elements deep.
+    lxml's nodes go straight into a BeautifulSoup tree, with no serialising and parsing
+    again (which also unescaped text twice in raw-text elements). `class` stays one
+    string, as in lxml, which spares splitting every class attribute.
     """
     soup = BeautifulSoup("", "lxml", multi_valued_attributes=None)
     region = soup.handle_starttag("div", None, None, {})
+    if any(True for el in elements for _ in el.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
+        _feed(soup, elements)  # never in the pipeline: prune.drop_non_content took them out
+    else:
+        _grow(soup, region, elements)
+    soup.handle_endtag("div")
+    soup.endData()
+    return region
+
+
+def _feed(soup: BeautifulSoup, elements: list) -> None:
+    """Build the elements into `soup` through BeautifulSoup's tree-building calls, as a parser would.
+
+    Comments, processing instructions and entities are left out; the text around one joins.
+    A stack rather than recursion: regions can be hundreds of elements deep.
+    """
     todo: list[tuple[bool, Any, bool]] = [(False, el, False) for el in reversed(elements)]
     while todo:
         closing, el, with_tail = todo.pop()
         if closing:
             soup.handle_endtag(el.tag)
-        elif isinstance(el.tag, str):  # comments and processing instructions are left out
+        elif isinstance(el.tag, str):
             soup.handle_starttag(el.tag, None, None, dict(el.attrib))
             if el.text:
                 soup.handle_data(el.text)
@@ -163,9 +175,80 @@ def soup_of(elements: list) -> Tag:
             continue
         if with_tail and el.tail:
             soup.handle_data(el.tail)
-    soup.handle_endtag("div")
-    soup.endData()
-    return region
+
+
+def _grow(soup: BeautifulSoup, region: Tag, elements: list) -> None:
+    """Build the elements (no comments among them) under `region`, as `_feed` would, several times faster.
+
+    BeautifulSoup's tree-building calls cost most of the fine pass: they keep stacks and
+    counters to repair unbalanced markup. lxml's tree is balanced, so each node is made in
+    place: a Tag, whose constructor links it to its parent, its previous sibling and the
+    node made before it, or a string, linked the same way (PageElement.setup).
+    """
+    builder = soup.builder
+    last: PageElement = region  # the node made most recently: the next node follows it
+    pending: list[str] = []  # text read since then
+    # Where strings go, of which class (Script in <script>, ...), and whether their whitespace is kept (<pre>).
+    into, kind, keep = region, NavigableString, False
+    outer: list[tuple[Tag, type[NavigableString], bool]] = []  # the same, for the enclosing elements
+    for top in elements:
+        for event, el in etree.iterwalk(top, events=("start", "end")):
+            if pending:
+                last = _add_string(pending, into, last, kind, keep)
+            if event == "end":
+                into, kind, keep = outer.pop()
+                if el.tail and el is not top:
+                    pending.append(el.tail)
+                continue
+            name = el.tag
+            tag = _new_tag(soup, name, el, into, last)
+            into.contents.append(tag)
+            last = tag
+            outer.append((into, kind, keep))
+            into = tag
+            kind = builder.string_containers.get(name, kind)
+            keep = keep or name in builder.preserve_whitespace_tags
+            if el.text:
+                pending.append(el.text)
+
+
+def _new_tag(soup: BeautifulSoup, name: str, el: Any, parent: Tag, previous: PageElement) -> Tag:
+    """The Tag for lxml element `el`, linked in after `previous`."""
+    if name == "meta":  # the constructor sees to <meta charset>: given the attributes, as a parser does
+        return Tag(soup, soup.builder, name, attrs=dict(el.attrib), parent=parent, previous=previous)
+    # Otherwise the attributes are put in whole: Tag() would copy them one by one, converting
+    # values that are not strings, and lxml's are all strings.
+    tag = Tag(soup, soup.builder, name, parent=parent, previous=previous)
+    attrs = el.items()
+    if attrs:
+        tag.attrs = soup.builder.attribute_dict_class(attrs)
+    return tag
+
+
+def _add_string(pending: list[str], into: Tag, last: PageElement, kind: type[NavigableString],
+                keep: bool) -> NavigableString:
+    """The pending text as the last string of `into`, as BeautifulSoup.endData makes it."""
+    data = "".join(pending)
+    pending.clear()
+    if not keep and not data.strip(BeautifulSoup.ASCII_SPACES):
+        data = "\n" if "\n" in data else " "  # whitespace between tags: one space or newline
+    string = kind(data)
+    string.setup(into, last)
+    into.contents.append(string)
+    return string
+
+
+def release(region: Tag) -> None:
+    """Take the region's tree apart once nothing reads it any more.
+
+    Its nodes link each other (parent and children, previous and next), so only a garbage
+    collection could free them, and a collection walks every node it meets: apart, the nodes
+    are freed at once. That halves the time the pipeline spends collecting garbage.
+    """
+    soup = region.parent
+    region.decompose()
+    if soup is not None:
+        soup.decompose()  # (the soup and its tree builder hold each other too)
 
 
 def _outermost(plan: list[Removal]) -> list[Removal]:
@@ -188,18 +271,24 @@ def mark_kept(region: Tag, rules: RuleSet) -> None:
 
 
 def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Options, *,
-          valve_share: float | None = None) -> None:
-    """Carry out a removal plan unless it would take most of the article with it."""
+          valve_share: float | None = None, texts: Texts | None = None) -> bool:
+    """Carry out a removal plan unless it would take most of the article with it.
+
+    `texts`, if given, is the region's as it is now (it spares reading the region's text again).
+    Returns whether anything was removed.
+    """
     plan = _outermost([r for r in plan if not r.node.decomposed and r.node.get(KEEP_ATTR) is None])
     if not plan:
-        return
-    total = len(text(region))
-    doomed = sum(len(text(r.node)) for r in plan)
+        return False
+    size = texts.length if texts is not None else (lambda node: len(text(node)))
+    total = size(region)
+    doomed = sum(size(r.node) for r in plan)
     if trace.refuses(stage, total, doomed, len(plan), opts, share=valve_share):
-        return
+        return False
     for r in plan:
         trace.record(stage, r.rule.id, r.rule.reason, text(r.node), selector=r.selector, action=r.action)
         r.node.decompose()
+    return True
 
 
 def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
@@ -236,18 +325,25 @@ def _keys_present(region: Tag) -> set[tuple[str, str]]:
 
     (Lower-cased: a document in quirks mode matches classes and ids whatever their case.)
     """
-    present = set()
+    # Collected as they are, then lower-cased once each: most elements repeat names and classes of others.
+    names: set[str] = set()
+    attrs: set[str] = set()
+    classes: set[str] = set()
+    ids: set[str] = set()
     for node in region.descendants:
         if not isinstance(node, Tag):
             continue
-        present.add(("tag", node.name.lower()))
-        for attr, value in node.attrs.items():
-            present.add(("attr", attr.lower()))
-            if attr == "class":
-                present.update(("class", c.lower()) for c in (value if isinstance(value, list) else value.split()))
-            elif attr == "id" and isinstance(value, str):
-                present.add(("id", value.lower()))
-    return present
+        names.add(node.name)
+        if node.attrs:
+            attrs.update(node.attrs)
+            value = node.attrs.get("class")
+            if value is not None:
+                classes.update(value if isinstance(value, list) else value.split())
+            value = node.attrs.get("id")
+            if isinstance(value, str):
+                ids.add(value)
+    return ({("tag", n.lower()) for n in names} | {("attr", a.lower()) for a in attrs}
+            | {("class", c.lower()) for c in classes} | {("id", i.lower()) for i in ids})
 
 
 PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")
@@ -294,16 +390,24 @@ def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
     return []
 
 
-def phrase_blocks(region: Tag, rules: RuleSet, opts: Options) -> tuple[list[Removal], list[Removal], list]:
+def texts_cap(rules: RuleSet, opts: Options) -> int:
+    """The longest text link_lines and phrase_blocks ask a Texts for."""
+    return max(PROSE_LINE_CHARS, rules.longest_block(opts.max_phrase_block_chars))
+
+
+def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
+                  texts: Texts | None = None) -> tuple[list[Removal], list[Removal], list]:
     """Short blocks made of chrome phrases; wall prompts cut the rest of the article.
 
+    `texts`, if given, is the region's as it is now, with a cap of texts_cap or more.
     Returns (removals, cuts, paywall rules seen).
     """
     plan: list[Removal] = []
     cut: list[Removal] = []
     walls = []
     longest = rules.longest_block(opts.max_phrase_block_chars)
-    texts = Texts(region, longest)
+    if texts is None:
+        texts = Texts(region, longest)
     # Nested blocks often have the same text (a <div> around one <p>): match each text once.
     match = cache(partial(rules.match_phrases, limit=opts.max_phrase_block_chars))
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
@@ -403,21 +507,26 @@ def text_of_links(node: Tag) -> str:
     return " ".join(text(a) for a in node.find_all("a"))
 
 
-def link_lines(region: Tag, opts: Options) -> list[Removal]:
+def link_lines(region: Tag, opts: Options, texts: Texts | None = None) -> list[Removal]:
     """Short lines that are nothing but a link, before the article's first paragraph
-    or after its last: section kickers, "Back to top", "More stories"."""
+    or after its last: section kickers, "Back to top", "More stories".
+
+    `texts`, if given, is the region's as it is now, with a cap of PROSE_LINE_CHARS or more.
+    """
+    if texts is None:
+        texts = Texts(region, PROSE_LINE_CHARS)
     lines = []  # (node, is_link_line, is_prose) in document order
     for node in tags(region, ("p", "div")):
         if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.contents):
             continue
         links = list(tags(node, ("a",)))  # (not node.a: a find costs as much as a walk of the region)
-        body = short_text(node, PROSE_LINE_CHARS)
+        body = texts.short(node, PROSE_LINE_CHARS)
         if body is None:  # long enough to be prose: count its links only if it might be a link list
-            lines.append((node, False, not links or _link_share(node, links) < 0.5))
+            lines.append((node, False, not links or _link_share(node, links, texts) < 0.5))
             continue
         if not body:
             continue
-        linked = _link_share(node, links) if links else 0
+        linked = _link_share(node, links, texts) if links else 0
         lines.append((node, len(body) <= opts.max_link_line_chars and linked >= 0.9, False))
     prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
     if not prose:
@@ -427,7 +536,7 @@ def link_lines(region: Tag, opts: Options) -> list[Removal]:
             if is_link and (i < first or i > last)]
 
 
-def _link_share(node: Tag, links: list[Tag]) -> float:
+def _link_share(node: Tag, links: list[Tag], texts: Texts) -> float:
     """How much of the node's text is in its links (all the <a> inside it)."""
-    total = len(text(node))
-    return sum(len(text(a)) for a in links) / total if total else 0.0
+    total = texts.length(node)
+    return sum(texts.length(a) for a in links) / total if total else 0.0

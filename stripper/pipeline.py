@@ -89,8 +89,11 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
     clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
     clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
-    clean.apply(clean.link_lines(region, opts), region, "chrome", trace, opts)
-    removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts)
+    # Link lines and phrase blocks read every element's text: read once, again only if link lines went.
+    texts = clean.Texts(region, clean.texts_cap(rules, opts))
+    if clean.apply(clean.link_lines(region, opts, texts), region, "chrome", trace, opts, texts=texts):
+        texts = clean.Texts(region, texts.cap)
+    removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts, texts)
     clean.apply(removals, region, "phrases", trace, opts)
     clean.apply(clean.confirm_cut(phrase_cut, trace, opts), region, "wall", trace, opts, valve_share=0.9)
 
@@ -107,6 +110,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     article.paywall = paywall.judge(declared, trace.events, rules, walls_seen | {r.id for r in walls},
                                     len(text_out), opts)
     article.removed = [e.to_dict() for e in trace.events]
+    clean.release(region)
     return article, trace
 
 
@@ -125,7 +129,8 @@ def not_an_article(region, text_out: str, opts: Options) -> bool:
     if not size:
         return False
     # A link holding paragraphs is an unclosed <a> swallowing the page, not a link.
-    linked = sum(len(clean.text(a)) for a in region.find_all("a") if a.find(clean.BLOCK_NAMES) is None)
+    links = clean.tags(region, ("a",))
+    linked = sum(len(clean.text(a)) for a in links if next(clean.tags(a, clean.BLOCKS), None) is None)
     return linked > size * opts.max_article_link_density
 
 

@@ -177,6 +177,103 @@ def test_link_line_before_the_article_goes_but_not_inside():
     assert [clean.text(r.node) for r in plan] == ["Health"]
 
 
+def test_link_lines_and_phrase_blocks_read_a_shared_texts_as_their_own():
+    rules = ruleset_for((), None, (), (), (), True)
+    region = clean.to_soup(f'<div><p><a href="/h">Health</a></p><p>{PARA}</p><div><p>Share this article</p></div>'
+                           f'<p>{PARA}</p><p><a href="/more">More stories</a></p></div>').find("div")
+    texts = clean.Texts(region, clean.texts_cap(rules, Options()))
+    assert [clean.text(r.node) for r in clean.link_lines(region, Options(), texts)] == ["Health", "More stories"]
+    assert clean.link_lines(region, Options()) == clean.link_lines(region, Options(), texts)
+    assert clean.phrase_blocks(region, rules, Options(), texts) == clean.phrase_blocks(region, rules, Options())
+
+
+def test_apply_says_whether_it_removed_anything():
+    region = clean.to_soup(f"<div><p>Share</p><p>{PARA}</p></div>").find("div")
+    texts = clean.Texts(region, 300)
+    plan = [clean.Removal(region.p, clean.LINK_LINE)]
+    assert clean.apply(plan, region, "chrome", Trace(), Options(), texts=texts) is True
+    assert clean.text(region) == PARA
+    assert clean.apply(plan, region, "chrome", Trace(), Options()) is False  # already gone
+
+
+TRICKY = ('<div id="a" class="x  y" data-k=""><p>One <b>two</b>  <i>three</i>\n</p>\n  \n<pre>  keep\n <b> </b> this </pre>'
+          '<script>var a = "<p>";</script><style>p { }</style><template><p>t <i>u</i></p></template>'
+          '<ruby>kan<rt>ji</rt><rp>(</rp></ruby><meta charset="utf-8"><meta itemprop="x" content="y">'
+          '<textarea>  </textarea><br><img src="a.png" alt=""> tail &amp; more</div><p>second</p>')
+
+
+def _parsed(elements):
+    """What soup_of made before: the region built through BeautifulSoup's own tree-building calls."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup("", "lxml", multi_valued_attributes=None)
+    region = soup.handle_starttag("div", None, None, {})
+    clean._feed(soup, elements)
+    soup.handle_endtag("div")
+    return region
+
+
+def _shape(region):
+    """Every node under the region's soup: its class, text or name and attributes, and its links, by position."""
+    from bs4 import PageElement
+
+    nodes = [region.parent, *region.parent.descendants]
+    at = {id(n): i for i, n in enumerate(nodes)}
+    links = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
+    return [(type(n).__name__, str(n) if isinstance(n, str) else n.name,
+             None if isinstance(n, str) else [(k, type(v).__name__, v) for k, v in n.attrs.items()],
+             [at.get(id(getattr(n, link)), "outside") if isinstance(getattr(n, link), PageElement) else None
+              for link in links],
+             None if isinstance(n, str) else [at[id(c)] for c in n.contents])
+            for n in nodes]
+
+
+def test_soup_of_builds_the_tree_a_parse_builds():
+    elements = list(dom.parse(f"<html><body>{TRICKY}</body></html>").find("body"))
+    region = clean.soup_of(elements)
+    parsed = _parsed(elements)
+    assert str(region) == str(parsed)
+    assert _shape(region) == _shape(parsed)
+    assert list(region.strings) == list(parsed.strings)
+    # What the parse does to text: spacing between tags is one space or newline, except in <pre>
+    # and <textarea>; raw text and ruby annotations are strings of their own kind.
+    first = region.find("div")
+    assert first["class"] == "x  y" and first["data-k"] == ""
+    assert first.contents[1] == "\n" and first.p.contents[-1] == "\n"
+    assert region.pre.contents == ["  keep\n ", region.pre.b, " this "] and region.pre.b.string == " "
+    assert region.textarea.string == "  "
+    assert [type(region.find(name).string).__name__ for name in ("script", "style", "rt", "rp")] == \
+        ["Script", "Stylesheet", "RubyTextString", "RubyParenthesisString"]
+    assert [type(s).__name__ for s in region.template.descendants if isinstance(s, str)] == ["TemplateString"] * 2
+    assert type(region.meta["charset"]).__name__ == "CharsetMetaAttributeValue"
+    assert region.find_all("meta")[1].attrs == {"itemprop": "x", "content": "y"}
+    assert region.img.next_element == " tail & more" and region.contents[-1].string == "second"
+    assert clean.text(region) == "One two three keep this kan tail & more second"  # not scripts, styles, ruby
+
+
+def test_soup_of_leaves_out_the_elements_tails():
+    root = etree.fromstring("<div><p>a <b>b</b> c</p> tail <p>d</p> end</div>")
+    region = clean.soup_of(list(root))
+    assert str(region) == "<div><p>a <b>b</b> c</p><p>d</p></div>"
+    assert _shape(region) == _shape(_parsed(list(root)))
+
+
+def test_release_takes_the_tree_apart():
+    region = clean.soup_of([etree.fromstring("<div><p>a <b>b</b></p></div>")])
+    soup, p, b = region.parent, region.p, region.b
+    clean.release(region)
+    assert region.decomposed and p.decomposed and b.decomposed and soup.contents == []
+    assert p.contents == [] and p.parent is None and b.next_element is None
+
+
+def test_soup_of_leaves_comments_out_and_joins_the_text_around_them():
+    root = etree.fromstring("<div><p>a<!-- c -->b<?pi x?>c<i>d</i>e<!-- f -->f</p></div>")
+    region = clean.soup_of(list(root))
+    assert str(region) == "<div><p>abc<i>d</i>ef</p></div>"
+    assert region.p.contents == ["abc", region.i, "ef"]
+    assert _shape(region) == _shape(_parsed(list(root)))
+
+
 # -- render -------------------------------------------------------------------------------
 
 def test_render_paragraphs_lists_and_breaks():
@@ -193,6 +290,16 @@ def test_render_spacing_between_blocks_makes_no_block():
 def test_render_keeps_pre_verbatim():
     region = clean.to_soup("<div><pre>a  b\n  c</pre></div>").find("div")
     assert render.to_text(region) == "a  b\n  c"
+
+
+def test_text_mostly_in_links_is_not_an_article():
+    from stripper.pipeline import not_an_article
+
+    menu = clean.to_soup("<div><p><a>Home</a> <a>World</a> <a>Sport</a> news</p></div>").find("div")
+    assert not_an_article(menu, render.to_text(menu), Options())
+    # An <a> around paragraphs is an unclosed link swallowing the page: its text is not counted.
+    swallowed = clean.to_soup(f"<div><a href='/x'><p>{PARA}</p></a></div>").find("div")
+    assert not not_an_article(swallowed, render.to_text(swallowed), Options())
 
 
 def test_render_survives_deep_nesting():

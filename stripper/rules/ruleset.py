@@ -80,6 +80,14 @@ class Needles:
 
 
 def needles_of(patterns: list[str]) -> Needles | None:
+    """A needle for each pattern; None if one of them has none (see _needles_of)."""
+    return _needles_of(tuple(patterns))
+
+
+# The same patterns are indexed again for each RuleSet that has their rule, and for its
+# views (_long_rules): parsing them was most of the cost of a view.
+@lru_cache(maxsize=4096)
+def _needles_of(patterns: tuple[str, ...]) -> Needles | None:
     """A needle for each pattern; None if one of them has none.
 
     A block without any of the needles cannot match any of the patterns, so they need not be

@@ -3,6 +3,7 @@ and the printed byline of a page when its metadata names no author."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Iterable, Iterator
 
 from lxml import etree
@@ -49,6 +50,10 @@ EMAIL_OR_URL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
 MAX_BYLINE_CHARS = 100
 MAX_NAME_WORDS = 6
 
+
+# A byline is printed near the headline: on a page of more elements than this (a million
+# teaser cards), the search stops rather than walk them all.
+BYLINE_SEARCH_ELEMENTS = 50_000
 
 def clean_names(raw: Iterable[str], site: str | None = None, *, visible: bool = False) -> list[str]:
     """Person names from byline-ish strings: 'By A and B · 3 min read' -> ['A', 'B'].
@@ -129,7 +134,7 @@ def byline_lines(top) -> Iterator:
     (and not comment, bio...), one with rel=author, one whose text opens with "By", or the
     parent of an element whose tail does. Elements in SKIP_TAGS are passed over."""
     verdicts: dict[tuple, bool] = {}  # pages repeat the same class names many times
-    for el in top.iter(etree.Element):
+    for el in islice(top.iter(etree.Element), BYLINE_SEARCH_ELEMENTS):
         get = el.get
         key = (get("class"), get("id"))
         if key != (None, None):

@@ -28,8 +28,10 @@ NON_CONTENT = frozenset({
 # (an unclosed <button> swallowing the page), so only its own tag goes.
 CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
 CONTROL_MAX_CHARS = 200
-# A hidden or furniture-named element holding more than this share of the page's text is kept.
+# A hidden or furniture-named element holding more than this share of the page's text is kept,
+# when it also holds as many long paragraphs (this long at least) as the rest of the page.
 HOLDER_MAX_SHARE = 0.4
+LONG_PARAGRAPH_CHARS = 80
 # A selector hit holding more than this share of the page's paragraph text is the article's
 # container, not chrome.
 PROSE_HOLDER_SHARE = 0.6
@@ -92,8 +94,9 @@ STYLE_ONLY = ("span", "font", "b", "i", "em", "strong", "u", "s", "small", "big"
               "abbr", "cite", "code", "kbd", "samp", "var", "tt", "strike", "del", "ins", "nobr", "bdi", "bdo",
               "q", "dfn", "time", "data", "label")
 UNWRAP_MARK = "stripper-unwrap"
+DROP_MARK = "stripper-drop"
 SIMPLIFY_RULE = BuiltinRule("simplify-huge", "page with more than max_elements elements: bare styling unwrapped, "
-                      "text kept")
+                      "decorative images dropped, text kept")
 MERGE_RULE = BuiltinRule("merge-huge-region", "article region with more than max_region_elements elements: blocks "
                    "merged into at most that many paragraphs, text kept")
 _COUNT = etree.XPath("count(descendant-or-self::*)")
@@ -105,12 +108,20 @@ def element_count(el) -> int:
 
 def simplify_huge(root, max_elements: int, trace: Trace):
     """Before any per-element pass: a tree of more than `max_elements` loses its bare styling
-    elements (span, b, em... without attributes). No rule can match those and no word of the
-    text changes, but a page of a million spans shrinks to a few elements. Returns the root."""
+    elements (span, b, em... without attributes) and its decorative images. No rule can match
+    those and no word of the text changes, but a page of a million spans shrinks to a few
+    elements. Returns the root."""
     if element_count(root) <= max_elements:
         return root
     trace.record("prune", SIMPLIFY_RULE.id, SIMPLIFY_RULE.reason, "", action="simplify")
     bare = [el for el in root.iter(*STYLE_ONLY) if not len(el.attrib)]
+    # Decorative images (alt="", as the HTML standard marks them) hold no word either.
+    decorative = [el for el in root.iter("img") if el.get("alt") == ""]
+    if not bare and not decorative:
+        return root
+    for el in decorative:
+        el.tag = DROP_MARK
+    etree.strip_elements(root, DROP_MARK, with_tail=False)
     if not bare:
         return root
     for el in bare:
@@ -313,12 +324,12 @@ def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
     by_rule: dict[str, int] = {}
     for el, rule, _, _, spare in hits:
         if spare == "prose":
-            by_rule[rule.id] = by_rule.get(rule.id, 0) + _prose(el)
+            by_rule[rule.id] = by_rule.get(rule.id, 0) + _paragraph_chars(el, page)[0]
     if not any(by_rule.values()):
         return hits  # no paragraphs in any hit: nothing to spare
-    if "prose" not in page:
-        page["prose"] = _prose(root)
-    misfiring = {rid for rid, prose in by_rule.items() if prose > page["prose"] * PROSE_HOLDER_SHARE > 0}
+    page_prose = _paragraph_chars(root, page)[0]
+    misfiring = {rid for rid, prose in by_rule.items() if prose > page_prose * PROSE_HOLDER_SHARE > 0
+                 and _rule_holds_long_paragraphs([h[0] for h in hits if h[1].id == rid], root, page)}
     for rid in sorted(misfiring):
         trace.record("chrome", "safety-valve", f"rule {rid} would remove most of the page's paragraphs", "",
                      action="revert")
@@ -467,12 +478,13 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     """True when `el` holds the article: see `sweep`. `page` caches the page's totals."""
     # The page's totals are counted only when `el` holds something to compare with them.
     if spare == "prose":
-        prose = _prose(el)
+        prose = _paragraph_chars(el, page)[0]
         if not prose:
             return False
-        if "prose" not in page:
-            page["prose"] = _prose(root)
-        return page["prose"] > 0 and prose > page["prose"] * PROSE_HOLDER_SHARE
+        page_prose = _paragraph_chars(root, page)[0]
+        if not (page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE):
+            return False
+        return _holds_long_paragraphs(el, root, page)
     if el.find(".//article") is not None:
         return True
     chars = dom.text_chars(el)
@@ -481,7 +493,16 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if "text" not in page:
         body = root.find("body")
         page["text"] = PageText(body if body is not None else root)
-    return page["text"].share_below(chars, HOLDER_MAX_SHARE)
+    if not page["text"].share_below(chars, HOLDER_MAX_SHARE):
+        return False
+    return _holds_long_paragraphs(el, root, page)
+
+
+def _holds_long_paragraphs(el, root, page: dict) -> bool:
+    """Much text, but is it the article? A list of teaser cards holds no long paragraphs; an
+    article's container holds at least as many as the rest of the page."""
+    inside = _paragraph_chars(el, page)[1]
+    return inside >= _paragraph_chars(root, page)[1] - inside
 
 
 class PageText:
@@ -511,6 +532,22 @@ class PageText:
         return False
 
 
-def _prose(el) -> int:
-    """Characters of paragraph text under `el`: what an article is made of."""
-    return sum(dom.text_chars(p) for p in el.iter("p"))
+def _rule_holds_long_paragraphs(els: list, root, page: dict) -> bool:
+    """`_holds_long_paragraphs` for a rule's hits together."""
+    inside = sum(_paragraph_chars(el, page)[1] for el in els)
+    return inside >= _paragraph_chars(root, page)[1] - inside
+
+
+def _paragraph_chars(el, page: dict) -> tuple[int, int]:
+    """Characters of the paragraph text under `el`, all and that of long paragraphs (sentences,
+    not teaser lines), counted once per element and sweep (`page` caches them)."""
+    cache = page.setdefault("paragraphs", {})
+    if el not in cache:
+        every = long = 0
+        for n in map(dom.text_chars, el.iter("p")):
+            every += n
+            if n >= LONG_PARAGRAPH_CHARS:
+                long += n
+        cache[el] = (every, long)
+    return cache[el]
+

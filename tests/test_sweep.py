@@ -10,7 +10,9 @@ from lxml import etree
 from stripper import dom, locate, prune
 from stripper.rules import Rule
 from stripper.rules.ruleset import RuleSet
+from stripper.rules.resolve import ruleset_for
 from stripper.rules.selectors import SelectorIndex, parse_chain, select_lxml
+from stripper.trace import Trace
 from stripper.rules.wordsearch import WordSearch, literal_words
 from stripper.trace import Trace
 
@@ -204,6 +206,32 @@ def test_empty_hidden_element_and_paragraphless_hit_leave_page_totals_uncounted(
     page: dict = {}
     assert not prune.holds_article(root.find(".//div"), root, "text", page)
     assert not prune.holds_article(root.find(".//div[@class='share']"), root, "prose", page)
-    assert page == {}
+    assert "text" not in page and root not in page.get("paragraphs", {})  # the page was never counted
     assert not prune.holds_article(root.find(".//div[@class='share']"), root, "text", page)
     assert "text" in page
+
+
+def test_teaser_cards_holding_most_of_the_text_are_not_the_article():
+    # A "related" list of many short teasers outweighs the article's text, but holds no long
+    # paragraph: it goes. A furniture-named wrapper of the article's long paragraphs stays.
+    cards = "".join(f"<div class='card'><a href='/s/{i}'><h3>Story {i}</h3></a><p>Teaser {i} in a few words.</p></div>"
+                    for i in range(60))
+    article = f"<article><p>{PARA}</p><p>{PARA}</p></article>"
+    root = dom.parse(f"<html><body>{article}<section class='related'>{cards}</section></body></html>")
+    rules = ruleset_for((), None, (), (), (), True)
+    prune.drop_chrome(root, rules, Trace(), set())
+    assert root.find(".//section") is None
+    assert PARA in "".join(root.itertext())
+    wrapped = f"<div class='layout-sidebar-right'><p>{PARA}</p><p>{PARA}</p></div>"
+    root = dom.parse(f"<html><body>{wrapped}<p>Short line.</p></body></html>")
+    prune.drop_chrome(root, rules, Trace(), set())
+    assert "".join(root.itertext()).count(PARA) == 2
+
+
+def test_huge_page_loses_decorative_images_but_no_words():
+    cards = "".join(f"<div><img src='/{i}.jpg' alt=''><img src='/{i}b.jpg' alt='Chart {i}'>Card {i}</div>"
+                    for i in range(30))
+    root = dom.parse(f"<html><body>{cards}</body></html>")
+    root = prune.simplify_huge(root, 50, Trace())
+    assert [img.get("alt") for img in root.iter("img")] == [f"Chart {i}" for i in range(30)]
+    assert "Card 29" in "".join(root.itertext())

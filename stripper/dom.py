@@ -70,12 +70,16 @@ def text_size(el: etree._Element, preview_chars: int = 120) -> tuple[int, str]:
             break
         head.append(piece)
         head_len += len(piece) + 1
-    return max(sum(map(len, pieces)) + len(pieces) - 1, 0), WS.sub(" ", " ".join(head))[:preview_chars]
+    return _joined_size(list(map(len, pieces))), WS.sub(" ", " ".join(head))[:preview_chars]
 
 
 def text_chars(el: etree._Element) -> int:
     """`text_size(el)[0]` without the preview."""
-    sizes = [size for size in map(len, map(str.strip, el.itertext())) if size]
+    return _joined_size([size for size in map(len, map(str.strip, el.itertext())) if size])
+
+
+def _joined_size(sizes: list[int]) -> int:
+    """Characters of pieces of these sizes joined by single spaces."""
     return max(sum(sizes) + len(sizes) - 1, 0)
 
 

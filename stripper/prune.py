@@ -329,7 +329,7 @@ def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
         return hits  # no paragraphs in any hit: nothing to spare
     page_prose = _paragraph_chars(root, page)[0]
     misfiring = {rid for rid, prose in by_rule.items() if prose > page_prose * PROSE_HOLDER_SHARE > 0
-                 and _rule_holds_long_paragraphs([h[0] for h in hits if h[1].id == rid], root, page)}
+                 and _holds_long_paragraphs([h[0] for h in hits if h[1].id == rid], root, page)}
     for rid in sorted(misfiring):
         trace.record("chrome", "safety-valve", f"rule {rid} would remove most of the page's paragraphs", "",
                      action="revert")
@@ -484,7 +484,7 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         page_prose = _paragraph_chars(root, page)[0]
         if not (page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE):
             return False
-        return _holds_long_paragraphs(el, root, page)
+        return _holds_long_paragraphs([el], root, page)
     if el.find(".//article") is not None:
         return True
     chars = dom.text_chars(el)
@@ -493,15 +493,15 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if "text" not in page:
         body = root.find("body")
         page["text"] = PageText(body if body is not None else root)
-    if not page["text"].share_below(chars, HOLDER_MAX_SHARE):
+    if not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
         return False
-    return _holds_long_paragraphs(el, root, page)
+    return _holds_long_paragraphs([el], root, page)
 
 
-def _holds_long_paragraphs(el, root, page: dict) -> bool:
+def _holds_long_paragraphs(els: list, root, page: dict) -> bool:
     """Much text, but is it the article? A list of teaser cards holds no long paragraphs; an
-    article's container holds at least as many as the rest of the page."""
-    inside = _paragraph_chars(el, page)[1]
+    article's container (or a rule's hits together) holds at least as many as the rest of the page."""
+    inside = sum(_paragraph_chars(el, page)[1] for el in els)
     return inside >= _paragraph_chars(root, page)[1] - inside
 
 
@@ -518,7 +518,7 @@ class PageText:
         """What is counted so far; the whole size once `finished`."""
         return max(self.counted, 0) or 1
 
-    def share_below(self, chars: int, share: float) -> bool:
+    def holds_more_than(self, chars: int, share: float) -> bool:
         """`chars > size * share`, for the whole size. The size only grows as more is
         counted, so once the answer is False it stays False."""
         while chars > self.size() * share:
@@ -530,12 +530,6 @@ class PageText:
             elif piece:
                 self.counted += len(piece) + 1
         return False
-
-
-def _rule_holds_long_paragraphs(els: list, root, page: dict) -> bool:
-    """`_holds_long_paragraphs` for a rule's hits together."""
-    inside = sum(_paragraph_chars(el, page)[1] for el in els)
-    return inside >= _paragraph_chars(root, page)[1] - inside
 
 
 def _paragraph_chars(el, page: dict) -> tuple[int, int]:

@@ -195,10 +195,10 @@ def test_page_text_answers_like_the_whole_count():
     whole = dom.text_chars(root)  # "one two three four"
     for chars in range(0, whole + 3):
         for share in (0.1, 0.4, 1.0):
-            assert prune.PageText(root).share_below(chars, share) == (chars > whole * share), (chars, share)
+            assert prune.PageText(root).holds_more_than(chars, share) == (chars > whole * share), (chars, share)
     text = prune.PageText(root)
-    assert not text.share_below(2, 0.4) and not text.finished  # small: decided after the first piece
-    assert text.share_below(whole, 0.4) and text.size() == whole
+    assert not text.holds_more_than(2, 0.4) and not text.finished  # small: decided after the first piece
+    assert text.holds_more_than(whole, 0.4) and text.size() == whole
 
 
 def test_empty_hidden_element_and_paragraphless_hit_leave_page_totals_uncounted():

@@ -21,7 +21,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import Site, builtin_packs
-from .ruleset import QUOTES, fold
+from .ruleset import fold, fold_words
 from .selectors import SelectorIndex, Simple
 
 # Text fingerprints are looked for in this much of the page's text, start and end:
@@ -31,8 +31,6 @@ FINGERPRINT_TEXT_CHARS = 20000
 HIDDEN = frozenset(("script", "style", "noscript", "template"))
 ATTRIBUTE_VALUES = etree.XPath("//@*", smart_strings=False)
 XPATH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
-# fold()'s quote table as str.replace pairs: str.translate with a dict is slow on non-ASCII text.
-UNQUOTE = tuple((chr(code), to) for code, to in QUOTES.items())
 SUBSTRING_OPS = ("*=", "^=", "$=", "|=")
 
 
@@ -230,13 +228,6 @@ def visible_text(root) -> str:
         if tail:
             add(tail)
     return " ".join(pieces)
-
-
-def fold_words(text: str) -> list[str]:
-    """The words of ruleset.fold(text): " ".join(fold_words(t)) == fold(t), only faster."""
-    for quote, to in UNQUOTE:
-        text = text.replace(quote, to)
-    return text.casefold().split()
 
 
 @lru_cache(maxsize=1)

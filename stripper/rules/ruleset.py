@@ -189,10 +189,15 @@ QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
 
 def fold(text: str) -> str:
     """Case, quotes and spacing folded, so phrases match however a page typesets them."""
+    return " ".join(fold_words(text))
+
+
+def fold_words(text: str) -> list[str]:
+    """The words of fold(text)."""
     for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
         if quote in text:
             text = text.replace(quote, plain)
-    return " ".join(text.casefold().split())
+    return text.casefold().split()
 
 
 def _key(token: str) -> str:

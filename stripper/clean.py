@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from itertools import islice
 from typing import Any, Callable, Collection, Iterator
 
@@ -137,6 +137,10 @@ def to_soup(html: str) -> Tag:
     return soup.body or soup
 
 
+def _empty_soup() -> BeautifulSoup:
+    return BeautifulSoup("", "lxml", multi_valued_attributes=None)
+
+
 def soup_of(elements: list) -> Tag:
     """The lxml elements (without their tails) as one BeautifulSoup <div>.
 
@@ -144,12 +148,13 @@ def soup_of(elements: list) -> Tag:
     again (which also unescaped text twice in raw-text elements). `class` stays one
     string, as in lxml, which spares splitting every class attribute.
     """
-    soup = BeautifulSoup("", "lxml", multi_valued_attributes=None)
+    soup = _empty_soup()
     region = soup.handle_starttag("div", None, None, {})
-    if any(True for el in elements for _ in el.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
-        _feed(soup, elements)  # never in the pipeline: prune.drop_non_content took them out
-    else:
-        _grow(soup, region, elements)
+    if not _grow(soup, region, elements):  # never in the pipeline: prune.drop_non_content took comments out
+        release(region)
+        soup = _empty_soup()
+        region = soup.handle_starttag("div", None, None, {})
+        _feed(soup, elements)
     soup.handle_endtag("div")
     soup.endData()
     return region
@@ -177,64 +182,172 @@ def _feed(soup: BeautifulSoup, elements: list) -> None:
             soup.handle_data(el.tail)
 
 
-def _grow(soup: BeautifulSoup, region: Tag, elements: list) -> None:
-    """Build the elements (no comments among them) under `region`, as `_feed` would, several times faster.
+def _grow(soup: BeautifulSoup, region: Tag, elements: list) -> bool:
+    """Build the elements under `region`, as `_feed` would, several times faster; False, leaving
+    the building unfinished, if they hold a comment, processing instruction or entity.
 
     BeautifulSoup's tree-building calls cost most of the fine pass: they keep stacks and
     counters to repair unbalanced markup. lxml's tree is balanced, so each node is made in
-    place: a Tag, whose constructor links it to its parent, its previous sibling and the
-    node made before it, or a string, linked the same way (PageElement.setup).
+    place, linked to its parent, its previous sibling and the node made before it.
     """
     builder = soup.builder
+    containers, keeps_spacing = builder.string_containers, builder.preserve_whitespace_tags
     last: PageElement = region  # the node made most recently: the next node follows it
-    pending: list[str] = []  # text read since then
-    # Where strings go, of which class (Script in <script>, ...), and whether their whitespace is kept (<pre>).
+    data: str | None = None  # text read since then (lxml's tree has no two texts in a row)
+    # Where nodes go, of which class strings are (Script in <script>, ...), and whether their whitespace is kept (<pre>).
     into, kind, keep = region, NavigableString, False
     outer: list[tuple[Tag, type[NavigableString], bool]] = []  # the same, for the enclosing elements
     for top in elements:
-        for event, el in etree.iterwalk(top, events=("start", "end")):
-            if pending:
-                last = _add_string(pending, into, last, kind, keep)
+        for event, el in etree.iterwalk(top, events=("start", "end", "comment", "pi")):
+            if data:
+                last = _add_string(data, into, last, kind, keep)
             if event == "end":
                 into, kind, keep = outer.pop()
-                if el.tail and el is not top:
-                    pending.append(el.tail)
+                data = el.tail if el is not top else None
                 continue
             name = el.tag
-            tag = _new_tag(soup, name, el, into, last)
-            into.contents.append(tag)
-            last = tag
+            if event != "start" or not isinstance(name, str):
+                return False
+            last = _new_tag(soup, name, el, into, last)
             outer.append((into, kind, keep))
-            into = tag
-            kind = builder.string_containers.get(name, kind)
-            keep = keep or name in builder.preserve_whitespace_tags
-            if el.text:
-                pending.append(el.text)
+            into = last
+            kind = containers.get(name, kind)
+            keep = keep or name in keeps_spacing
+            data = el.text
+    return True
 
 
-def _new_tag(soup: BeautifulSoup, name: str, el: Any, parent: Tag, previous: PageElement) -> Tag:
-    """The Tag for lxml element `el`, linked in after `previous`."""
-    if name == "meta":  # the constructor sees to <meta charset>: given the attributes, as a parser does
-        return Tag(soup, soup.builder, name, attrs=dict(el.attrib), parent=parent, previous=previous)
-    # Otherwise the attributes are put in whole: Tag() would copy them one by one, converting
-    # values that are not strings, and lxml's are all strings.
-    tag = Tag(soup, soup.builder, name, parent=parent, previous=previous)
-    attrs = el.items()
-    if attrs:
-        tag.attrs = soup.builder.attribute_dict_class(attrs)
+@cache
+def _reference_soups() -> tuple[BeautifulSoup, BeautifulSoup]:
+    """Two soups as `soup_of` makes them: what their tags share is what every region's tags share."""
+    return _empty_soup(), _empty_soup()
+
+
+@lru_cache(maxsize=512)
+def _tag_fields(name: str) -> tuple | None:
+    """What BeautifulSoup's constructor sets on every <name> tag of a region alike, for `_tag_as_made`.
+
+    None where that would not make the tag the constructor makes: <meta> (the constructor reads
+    its attributes), names whose tags get more of their own (<script>'s string types), or a
+    BeautifulSoup version whose constructor sets other fields.
+    """
+    if name == "meta":
+        return None
+    soups = _reference_soups()
+    one, other = (Tag(soup, soup.builder, name) for soup in soups)
+    made = one.__dict__
+    fields = (made.get("parser_class"), made.get("name"), made.get("attribute_value_list_class"),
+              made.get("known_xml"), made.get("can_be_empty_element"), made.get("cdata_list_attributes"),
+              made.get("preserve_whitespace_tags"), made.get("interesting_string_types"))
+    quick = _tag_as_made(fields, soups[1].builder.attribute_dict_class(), None, None, None)
+    return fields if _made_alike(quick, one, other) else None
+
+
+def _tag_as_made(fields: tuple, attrs: dict, parent: Tag | None, previous: PageElement | None,
+                 sibling: PageElement | None) -> Tag:
+    """A Tag with the fields Tag's constructor sets, in its order, without looking any up again.
+
+    Set one by one, as the constructor sets them, they stay in the object (no dict of their own
+    for the garbage collector to count and walk).
+    """
+    (parser_class, name, attribute_value_list_class, known_xml, can_be_empty_element,
+     cdata_list_attributes, preserve_whitespace_tags, interesting_string_types) = fields
+    tag = Tag.__new__(Tag)
+    tag.parser_class = parser_class
+    tag.name = name
+    tag.namespace = None
+    tag._namespaces = {}
+    tag.prefix = None
+    tag.sourceline = None
+    tag.sourcepos = None
+    tag.attribute_value_list_class = attribute_value_list_class
+    tag.attrs = attrs
+    tag.known_xml = known_xml
+    tag.contents = []
+    tag.parent = parent
+    tag.previous_element = previous
+    tag.next_element = None
+    tag.next_sibling = None
+    tag.previous_sibling = sibling
+    tag.hidden = False
+    tag.can_be_empty_element = can_be_empty_element
+    tag.cdata_list_attributes = cdata_list_attributes
+    tag.preserve_whitespace_tags = preserve_whitespace_tags
+    tag.interesting_string_types = interesting_string_types
     return tag
 
 
-def _add_string(pending: list[str], into: Tag, last: PageElement, kind: type[NavigableString],
+def _string_as_made(data: str, parent: Tag | None, previous: PageElement | None,
+                    sibling: PageElement | None) -> NavigableString:
+    """A NavigableString with the fields its constructor and PageElement.setup set, in their order."""
+    string = str.__new__(NavigableString, data)
+    string.__dict__ = {"hidden": False, "parent": parent, "previous_element": previous, "next_element": None,
+                       "next_sibling": None, "previous_sibling": sibling}
+    return string
+
+
+def _made_alike(quick: PageElement, one: PageElement, other: PageElement) -> bool:
+    """Is `quick` to `one` what `other`, made by the constructor as `one` was, is: the same fields in
+    the same order, equal, and the same object where the constructor shares one between nodes?"""
+    a, b, c = one.__dict__, other.__dict__, quick.__dict__
+    return list(a) == list(b) == list(c) and all(
+        c[key] == b[key] and (c[key] is a[key]) == (b[key] is a[key]) for key in a)
+
+
+@cache
+def _strings_made_alike() -> bool:
+    """Does `_string_as_made` make the string NavigableString and PageElement.setup make?"""
+    one, other = NavigableString("x"), NavigableString("x")
+    one.setup()
+    other.setup()
+    return _made_alike(_string_as_made("x", None, None, None), one, other)
+
+
+def _new_tag(soup: BeautifulSoup, name: str, el: Any, parent: Tag, previous: PageElement) -> Tag:
+    """The Tag for lxml element `el`, as the last child of `parent`, after `previous`.
+
+    The attributes go in whole: lxml's are all strings, which the constructor would keep as they are.
+    """
+    siblings = parent.contents
+    fields = _tag_fields(name)
+    if fields is None:
+        if name == "meta":  # the constructor sees to <meta charset>: given the attributes, as a parser does
+            tag = Tag(soup, soup.builder, name, attrs=dict(el.attrib), parent=parent, previous=previous)
+        else:
+            tag = Tag(soup, soup.builder, name, parent=parent, previous=previous)
+            attrs = el.items()
+            if attrs:
+                tag.attrs = soup.builder.attribute_dict_class(attrs)
+        siblings.append(tag)
+        return tag
+    # The other half of the links PageElement.setup makes, and the tag added to its parent.
+    sibling = siblings[-1] if siblings else None
+    tag = _tag_as_made(fields, soup.builder.attribute_dict_class(el.items()), parent, previous, sibling)
+    previous.next_element = tag
+    if sibling is not None:
+        sibling.next_sibling = tag
+    siblings.append(tag)
+    return tag
+
+
+def _add_string(data: str, into: Tag, last: PageElement, kind: type[NavigableString],
                 keep: bool) -> NavigableString:
-    """The pending text as the last string of `into`, as BeautifulSoup.endData makes it."""
-    data = "".join(pending)
-    pending.clear()
+    """The text as the last string of `into`, as BeautifulSoup.endData makes it."""
     if not keep and not data.strip(BeautifulSoup.ASCII_SPACES):
         data = "\n" if "\n" in data else " "  # whitespace between tags: one space or newline
-    string = kind(data)
-    string.setup(into, last)
-    into.contents.append(string)
+    siblings = into.contents
+    if kind is not NavigableString or not _strings_made_alike():
+        # Strings of their own kind (in <script>, <rt>, ...) are rare: made as the parser makes them.
+        string = kind(data)
+        string.setup(into, last)
+        siblings.append(string)
+        return string
+    sibling = siblings[-1] if siblings else None
+    string = _string_as_made(data, into, last, sibling)
+    last.next_element = string
+    if sibling is not None:
+        sibling.next_sibling = string
+    siblings.append(string)
     return string
 
 

@@ -214,7 +214,9 @@ def _parsed(elements):
 
 
 def _shape(region):
-    """Every node under the region's soup: its class, text or name and attributes, and its links, by position."""
+    """Every node under the region's soup: its class, text or name and attributes, its links, by
+    position, and (but for the soup's own) every other field BeautifulSoup reads later, in the
+    order they were set."""
     from bs4 import PageElement
 
     nodes = [region.parent, *region.parent.descendants]
@@ -224,7 +226,9 @@ def _shape(region):
              None if isinstance(n, str) else [(k, type(v).__name__, v) for k, v in n.attrs.items()],
              [at.get(id(getattr(n, link)), "outside") if isinstance(getattr(n, link), PageElement) else None
               for link in links],
-             None if isinstance(n, str) else [at[id(c)] for c in n.contents])
+             None if isinstance(n, str) else [at[id(c)] for c in n.contents],
+             None if n is region.parent else [(k, None if k in links or k == "contents" else v)
+                                              for k, v in vars(n).items()])
             for n in nodes]
 
 
@@ -272,6 +276,30 @@ def test_soup_of_leaves_comments_out_and_joins_the_text_around_them():
     assert str(region) == "<div><p>abc<i>d</i>ef</p></div>"
     assert region.p.contents == ["abc", region.i, "ef"]
     assert _shape(region) == _shape(_parsed(list(root)))
+    # Entities too (lxml's HTML parser makes none, but an element can hold one).
+    root = etree.fromstring("<div><p>a<i>d</i>e</p></div>")
+    root[0][0].append(etree.Entity("amp"))
+    root[0][0][0].tail = "g"
+    region = clean.soup_of(list(root))
+    assert str(region) == "<div><p>a<i>dg</i>e</p></div>"
+    assert _shape(region) == _shape(_parsed(list(root)))
+
+
+def test_soup_of_builds_the_same_tree_with_bs4s_own_constructors(monkeypatch):
+    """Where copying what the constructors set would not do (another BeautifulSoup version),
+    the constructors make every node."""
+    elements = list(dom.parse(f"<html><body>{TRICKY}</body></html>").find("body"))
+    quick = _shape(clean.soup_of(elements))
+    monkeypatch.setattr(clean, "_tag_fields", lambda name: None)
+    monkeypatch.setattr(clean, "_strings_made_alike", lambda: False)
+    assert _shape(clean.soup_of(elements)) == quick == _shape(_parsed(elements))
+
+
+def test_tags_are_made_as_the_constructor_makes_them_or_by_it():
+    assert clean._tag_fields("p") is not None and clean._tag_fields("br") is not None
+    # <meta> reads its attributes, <script>'s strings are of their own kind: the constructor makes those.
+    assert clean._tag_fields("meta") is None and clean._tag_fields("script") is None
+    assert clean._strings_made_alike()
 
 
 # -- render -------------------------------------------------------------------------------

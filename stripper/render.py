@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
-from bs4 import NavigableString, Tag
+from bs4 import NavigableString, PageElement, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from .clean import BLOCKS
@@ -13,13 +14,20 @@ SKIP = (Comment, Doctype, ProcessingInstruction)
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 
 
-def _clean_lines(parts: list[str]) -> str:
-    lines = []
-    for line in "".join(parts).split("\n"):
-        line = SPACES.sub(" ", line).strip()
-        if line:
-            lines.append(line)
-    return "\n".join(lines)
+def _splits_as_spaces(text: str) -> bool:
+    """Does str.split() split `text` only at SPACES and line breaks? It also splits at these rare
+    control and separator characters (one `in` each: faster than any other test found)."""
+    return ("\x1c" not in text and "\x1d" not in text and "\x1e" not in text and "\x1f" not in text
+            and "\x85" not in text and "\u1680" not in text and "\u2028" not in text and "\u2029" not in text)
+
+
+def _clean_lines(text: str) -> str:
+    """The text's lines, each with its runs of SPACES made one space and trimmed; empty lines dropped."""
+    if _splits_as_spaces(text):  # split() does it at C speed
+        lines = [" ".join(line.split()) for line in text.split("\n")]
+    else:
+        lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
 
 
 def blocks(region: Tag) -> list[str]:
@@ -27,16 +35,19 @@ def blocks(region: Tag) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
     items: list[str] = []  # the list being built, one line per item
-    depth = {"li": 0}  # how many list items enclose the walk's position
+    in_items = 0  # how many list items enclose the walk's position
 
     def flush() -> None:
         pending = "".join(buf)
         buf.clear()
         if pending.isspace() or not pending:  # most calls: only the spacing between two blocks
             return
+        if "\n" not in pending and _splits_as_spaces(pending):  # one line, the most common block
+            out.append(" ".join(pending.split()))
+            return
         # Two line breaks in a row (<br><br>) end a paragraph, as on pages without <p>.
         for part in PARAGRAPH_BREAK.split(pending):
-            block = _clean_lines([part])
+            block = _clean_lines(part)
             if block:
                 out.append(block)
 
@@ -45,60 +56,66 @@ def blocks(region: Tag) -> list[str]:
             out.append("\n".join(items))
             items.clear()
 
-    # Iterative walk: pages can nest far deeper than Python's recursion limit.
-    stack: list = [(region, False)]
-    while stack:
-        node, leaving = stack.pop()
-        if isinstance(node, NavigableString):
-            if not isinstance(node, SKIP):
-                buf.append(str(node).replace("\n", " "))
-            continue
+    def leave(node: Tag) -> None:
+        nonlocal in_items
         name = node.name
-        if leaving:
-            if name == "li":
-                depth["li"] -= 1
-                line = " ".join(_clean_lines(buf).split("\n"))
-                buf.clear()
-                if line:
-                    parent = node.parent
-                    if parent is not None and parent.name == "ol":
-                        number = sum(1 for s in node.previous_siblings if isinstance(s, Tag) and s.name == "li") + 1
-                        items.append(f"{number}. {line}")
-                    else:
-                        items.append(f"- {line}")
-            elif name in ("ul", "ol"):
-                flush()
-                if not depth["li"]:
-                    flush_list()
-            elif name in BLOCKS:
-                flush()
-            elif name in ("td", "th"):
-                buf.append(" ")
-            continue
-        if name == "br":
-            buf.append("\n")
-            continue
-        if name == "pre":
-            flush()
-            flush_list()
-            raw = node.get_text().strip("\n")
-            if raw.strip():
-                out.append(raw)
-            continue
-        if name == "img":
-            continue
-        if name in BLOCKS and name != "li":
-            flush()
-            if name not in ("ul", "ol") and not depth["li"]:
-                flush_list()
-        elif name == "li":
-            depth["li"] += 1
-            line = _clean_lines(buf)
+        if name == "li":
+            in_items -= 1
+            line = " ".join(_clean_lines("".join(buf)).split("\n"))
             buf.clear()
-            if line:  # text of an enclosing item before its nested list
-                items.append(f"- {' '.join(line.split(chr(10)))}")
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.contents))
+            if line:
+                parent = node.parent
+                if parent is not None and parent.name == "ol":
+                    number = sum(1 for s in node.previous_siblings if isinstance(s, Tag) and s.name == "li") + 1
+                    items.append(f"{number}. {line}")
+                else:
+                    items.append(f"- {line}")
+        elif name in ("ul", "ol"):
+            flush()
+            if not in_items:
+                flush_list()
+        elif name in BLOCKS:
+            flush()
+        elif name in ("td", "th"):
+            buf.append(" ")
+
+    # Depth first, without recursion (pages can nest far deeper than Python's limit): each
+    # element being walked keeps the iterator over its children on the stack.
+    stack: list[tuple[Tag | None, Iterator[PageElement]]] = [(None, iter((region,)))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            kind = type(child)
+            if kind is NavigableString or (kind is not Tag and isinstance(child, NavigableString)):
+                if kind is NavigableString or not isinstance(child, SKIP):
+                    buf.append(child.replace("\n", " "))
+                continue
+            name = child.name
+            if name == "br":
+                buf.append("\n")
+            elif name == "pre":
+                flush()
+                flush_list()
+                raw = child.get_text().strip("\n")
+                if raw.strip():
+                    out.append(raw)
+            elif name != "img":  # nothing inside <br>, <pre> and <img> is walked
+                if name in BLOCKS and name != "li":
+                    flush()
+                    if name not in ("ul", "ol") and not in_items:
+                        flush_list()
+                elif name == "li":
+                    in_items += 1
+                    line = _clean_lines("".join(buf))
+                    buf.clear()
+                    if line:  # text of an enclosing item before its nested list
+                        items.append(f"- {' '.join(line.split(chr(10)))}")
+                stack.append((child, iter(child.contents)))
+                break
+        else:  # all its children walked
+            stack.pop()
+            if node is not None:
+                leave(node)
     flush()
     flush_list()
     return out

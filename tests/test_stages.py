@@ -315,6 +315,13 @@ def test_render_spacing_between_blocks_makes_no_block():
     assert render.blocks(region) == ["One", "Two"]
 
 
+def test_render_makes_runs_of_spaces_one_but_not_line_separators():
+    # U+2028 and U+2029 are whitespace to str.split() but not spacing to the renderer; U+1680 is trimmed at an end.
+    region = clean.to_soup("<div><p>a\u2028 b\u00a0 \tc \u1680</p><p>one  two</p>"
+                           "<ul><li>d\u2029  e<br>f</li></ul></div>").find("div")
+    assert render.to_text(region) == "a\u2028 b c\n\none two\n\n- d\u2029 e f"
+
+
 def test_render_keeps_pre_verbatim():
     region = clean.to_soup("<div><pre>a  b\n  c</pre></div>").find("div")
     assert render.to_text(region) == "a  b\n  c"

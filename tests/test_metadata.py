@@ -81,6 +81,20 @@ def test_broken_jsonld_is_read_as_far_as_it_goes():
     assert jsonld.parse('{"a": 1}{"b": 2}') == [{"a": 1}, {"b": 2}]
 
 
+def test_jsonld_wrapped_in_comment_markers():
+    assert jsonld.parse('<!-- {"a": 1} -->') == {"a": 1}
+    assert jsonld.parse('//<![CDATA[\n{"a": 1}\n//]]>') == {"a": 1}
+    assert jsonld.parse('{"a": "x-->"}') == {"a": "x-->"}
+
+
+def test_gather_reads_elements_the_parser_left_beside_the_root():
+    root = dom.parse('<html></html><meta name="author" content="Ann Lee"><div itemprop="publisher">Daily</div>')
+    assert root.getnext() is not None  # the parser's second top-level element
+    head = metadata.gather(root)
+    assert head.meta["author"] == ["Ann Lee"]
+    assert [el.text for el in head.items["publisher"]] == ["Daily"]
+
+
 def test_embedded_video_is_not_the_article():
     video = ld({"@type": "VideoObject", "name": "A video about something else"})
     m = meta_of(page("<title>Real headline for the story here</title>" + video))

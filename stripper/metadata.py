@@ -7,6 +7,7 @@ field the sources are tried in a fixed order, first usable value wins.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -14,7 +15,7 @@ from typing import Any, Iterable
 from lxml import etree
 
 from . import dom, jsonld
-from .bylines import SKIP_TAGS, clean_names, dom_bylines, key as _key
+from .bylines import clean_names, dom_bylines, key as _key, printed_lines
 from .dates import iso_date, url_date
 
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|/|\\)\s+")
@@ -26,7 +27,6 @@ HEAD_TAGS = ("meta", "title", "script", "time")
 # Microdata: the itemprop attributes, each of which knows its element (getparent). Far
 # cheaper than `//*[@itemprop]`, which tests a predicate on every element.
 ITEMPROPS = etree.XPath("//@itemprop")
-DATE_CLASS = re.compile(r"date|time|publish|posted|dateline|byline|meta", re.I)
 MAX_DATE_LINE_CHARS = 80
 
 # <meta> names for each field, most specific first.
@@ -267,7 +267,7 @@ def language(head: Head) -> str | None:
     return None
 
 
-def published(root, head: Head, nodes: list[dict], url: str | None) -> str | None:
+def published(head: Head, nodes: list[dict], url: str | None, printed) -> str | None:
     """Declared dates first (JSON-LD, <meta>, microdata, <time pubdate>), then the first <time>,
     the address, and at last a date printed in an element whose class says date or time."""
     candidates = [jsonld.text(n.get("datePublished")) for n in nodes]
@@ -280,21 +280,13 @@ def published(root, head: Head, nodes: list[dict], url: str | None) -> str | Non
         value = iso_date(raw)
         if value:
             return value
-    return url_date(url) or dom_date(root)
+    return url_date(url) or dom_date(printed().dated)
 
 
-def dom_date(root) -> str | None:
-    """The first date printed in a short element whose class or id says date, time or published."""
-    body = root.find("body")
-    verdicts: dict[tuple, bool] = {}
-    for el in (body if body is not None else root).iter(etree.Element):
-        key = (el.get("class"), el.get("id"))
-        if key == (None, None) or el.tag in SKIP_TAGS:
-            continue
-        if key not in verdicts:
-            verdicts[key] = bool(DATE_CLASS.search(f"{key[0] or ''} {key[1] or ''}"))
-        if not verdicts[key]:
-            continue
+def dom_date(dated: list) -> str | None:
+    """The first date printed in a short element whose class or id says date, time or published
+    (`dated`: such elements in document order)."""
+    for el in dated:
         text = dom.text_of(el)
         if 0 < len(text) <= MAX_DATE_LINE_CHARS:
             value = iso_date(text)
@@ -327,7 +319,7 @@ def site_name(root, head: Head, nodes: list[dict], sites: tuple) -> str | None:
                                 if jsonld.types_of(n) & {"website", "newsmediaorganization"}), None))
 
 
-def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None) -> list[str]:
+def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None, printed) -> list[str]:
     """JSON-LD author, <meta> names, a profile's author selector, microdata, printed bylines."""
     for node in nodes:
         names = clean_names(jsonld.names(node.get("author") or node.get("creator"), head.ids))
@@ -343,7 +335,7 @@ def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None)
         if names:
             return names
     names = clean_names(_microdata_names(head.items.get("author", []) + head.items.get("creator", [])))
-    return names or dom_bylines(root, site)
+    return names or dom_bylines(printed().bylines, site)
 
 
 def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[str, str | None]:
@@ -353,15 +345,18 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[st
     where the page names the original publisher and author.
     """
     nodes = head.article_nodes()
+    # The printed page is read (one walk of the body) only when declared author or date is missing.
+    body = root.find("body")
+    printed = functools.cache(lambda: printed_lines(body if body is not None else root))
     site = site_name(root, head, nodes, sites)
     own_names = [s.name for s in sites if s.kind == "aggregator"]
     description = head.first_meta(DESCRIPTION_META) or next(
         (jsonld.text(n.get("description")) for n in nodes if n.get("description")), None)
     return {
         "title": title(root, head, [site, *own_names] if site else own_names),
-        "author": _joined(authors(root, head, nodes, sites, site)),
+        "author": _joined(authors(root, head, nodes, sites, site, printed)),
         "site": site,
-        "published": published(root, head, nodes, url),
+        "published": published(head, nodes, url, printed),
         "language": language(head),
         "description": description,
     }

@@ -68,6 +68,8 @@ NOT_NAME_WORDS = re.compile(r"[:!?\"<>=]|\b(?:sign in|sign up|log in|subscribe|n
                             r"|unterstützt|terms of|privacy)\b", re.I)
 PART_SPLIT = re.compile(r"\s+[|·•—–]\s+|\s*[|·•]\s*|\n")
 EMAIL_OR_URL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
+LETTER = re.compile(r"[^\W\d_]")
+NOT_WORD = re.compile(r"[\W_]+")
 # A byline longer than this is a bio or a sentence, not names.
 MAX_BYLINE_CHARS = 100
 MAX_NAME_WORDS = 6
@@ -127,7 +129,7 @@ def _split_people(part: str) -> list[str]:
 def _looks_like_name(name: str, visible: bool) -> bool:
     if not name or NOT_NAME.match(name) or len(PARENS.sub("", name).split()) > MAX_NAME_WORDS:
         return False
-    if not re.search(r"[^\W\d_]", name) or NOT_NAME_WORDS.search(name) or DOMAIN.match(name):
+    if not LETTER.search(name) or NOT_NAME_WORDS.search(name) or DOMAIN.match(name):
         return False
     # Printed bylines: "by changesets" in a table head is no name; names have capitals.
     return not (visible and name == name.lower() and name != name.upper())
@@ -135,7 +137,7 @@ def _looks_like_name(name: str, visible: bool) -> bool:
 
 def key(text: str) -> str:
     """Text folded for comparing names and titles: case, punctuation and spacing aside."""
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    return " ".join(NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def dom_bylines(lines: Iterable, site: str | None = None) -> list[str]:

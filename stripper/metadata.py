@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable
 
 from lxml import etree
@@ -20,6 +21,7 @@ from .dates import iso_date, url_date
 
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|/|\\)\s+")
 HIERARCHY_SEPARATORS = re.compile(r"\s(?:/|\\|»|>)\s")
+PATH_MARKS = re.compile(r"[|\-\\/>»]+")
 DC_PREFIX = re.compile(r"^(?:dc|dcterms?)[:._]")
 
 # What describes the page, found by tag: lxml's iter() matches tags in C, in document order.
@@ -70,7 +72,9 @@ class Head:
                     return value
         return None
 
-    def article_nodes(self) -> list[dict]:
+    @functools.cached_property
+    def articles(self) -> list[dict]:
+        """The JSON-LD nodes typed as articles (several fields read them)."""
         return [n for n in self.nodes if jsonld.types_of(n) & jsonld.ARTICLE_TYPES]
 
 
@@ -112,14 +116,15 @@ def gather(root) -> Head:
     return head
 
 
-def _document_iter(root, tags: tuple):
+def _document_iter(root, tags: tuple) -> Iterable:
     """Elements with these tags in the whole document, in document order, as XPath's `//tag`
     finds them: the parser may leave elements beside the root (`<html></html><meta ...>`)."""
     top = root.getroottree().getroot()
+    if top.getprevious() is None and top.getnext() is None:  # nearly always
+        return top.iter(*tags)
     tops = [*reversed(list(top.itersiblings(etree.Element, preceding=True))), top,
             *top.itersiblings(etree.Element)]
-    for el in tops:
-        yield from el.iter(*tags)
+    return chain.from_iterable(el.iter(*tags) for el in tops)
 
 
 # -- headline ---------------------------------------------------------------------------------
@@ -155,7 +160,7 @@ def clean_title(raw: str, sites: Iterable[str] = ()) -> str:
     # ("Docs / Page"), more likely cut the headline itself.
     words = len(cleaned.split())
     if words <= 4 and (not HIERARCHY_SEPARATORS.search(raw)
-                       or words != len(re.sub(r"[|\-\\/>»]+", "", raw).split()) - 1):
+                       or words != len(PATH_MARKS.sub("", raw).split()) - 1):
         return raw
     return cleaned
 
@@ -182,7 +187,7 @@ def title(root, head: Head | None = None, sites: Iterable[str] = ()) -> str | No
     head = head or gather(root)
     sites = [*sites, *(head.first_meta((n,)) for n in ("og:site_name", "application-name"))]
     declared = None
-    for node in head.article_nodes()[:1]:
+    for node in head.articles[:1]:
         name, headline = jsonld.text(node.get("name")), jsonld.text(node.get("headline"))
         # Wikipedia's headline is a description; the name is the title <title> starts with.
         if name and headline and name != headline and head.doc_title and _key(head.doc_title).startswith(_key(name)):
@@ -258,7 +263,7 @@ def publisher_of(head: Head, nodes: list[dict]) -> str | None:
 
 
 def language(head: Head) -> str | None:
-    inlang = next((jsonld.text(n.get("inLanguage")) for n in head.article_nodes() if n.get("inLanguage")), None)
+    inlang = next((jsonld.text(n.get("inLanguage")) for n in head.articles if n.get("inLanguage")), None)
     for raw in (head.lang, head.first_meta(("content-language", "og:locale", "dc.language", "language")), inlang):
         value = (raw or "").strip().replace("_", "-").split(",")[0].strip()
         if value and LANG.match(value):
@@ -344,7 +349,7 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[st
     `sites` are the page's profiles, main first; an aggregator's profile says
     where the page names the original publisher and author.
     """
-    nodes = head.article_nodes()
+    nodes = head.articles
     # The printed page is read (one walk of the body) only when declared author or date is missing.
     body = root.find("body")
     printed = functools.cache(lambda: printed_lines(body if body is not None else root))

@@ -177,19 +177,20 @@ def printed_lines(top) -> Printed:
     verdicts: dict[tuple, tuple] = {}  # pages repeat the same class names many times
     walk = top.iter(etree.Element)
     for el in islice(walk, BYLINE_SEARCH_ELEMENTS):
-        get = el.get
-        names = (get("class"), get("id"))
-        if names != (None, None):
+        cls, ident = el.get("class"), el.get("id")
+        if cls is not None or ident is not None:
+            names = (cls, ident)
             verdict = verdicts.get(names)
             if verdict is None:
                 verdict = verdicts[names] = _verdict(names)
-            if verdict[1] and el.tag not in SKIP_TAGS:
-                dated.append(el)
-            if verdict[0]:
-                if el.tag not in SKIP_TAGS:
-                    lines.append(el)
-                continue
-        if get("rel") == "author":
+            if verdict is not NO_MARK:
+                if verdict[1] and el.tag not in SKIP_TAGS:
+                    dated.append(el)
+                if verdict[0]:
+                    if el.tag not in SKIP_TAGS:
+                        lines.append(el)
+                    continue
+        if el.get("rel") == "author":
             if el.tag not in SKIP_TAGS:
                 lines.append(el)
             continue

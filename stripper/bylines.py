@@ -3,13 +3,35 @@ and the printed byline of a page when its metadata names no author."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from lxml import etree
 
+
+class Words:
+    """Words looked for in class and id names, case aside: a `re.I` search, made quick for ASCII
+    names (nearly all of them), where searching the lower-cased names says the same."""
+
+    def __init__(self, *words: str) -> None:  # lower-case ASCII words
+        self.words = words
+        self.folded = re.compile("|".join(words), re.I)
+        self.lower = re.compile("|".join(words))
+
+    def search(self, names: str) -> bool:
+        if names.isascii():
+            return self.lower.search(names.lower()) is not None
+        return self.folded.search(names) is not None
+
+
 # Visible bylines, readability's way: rel=author, or class/id naming a byline or author.
-BYLINE_CLASS = re.compile(r"byline|author|writtenby|dateline", re.I)
+BYLINE_CLASS = Words("byline", "author", "writtenby", "dateline")
+# A printed date is looked for in elements whose class or id says date or time.
+DATE_CLASS = Words("date", "time", "publish", "posted", "dateline", "byline", "meta")
+# Most class names say neither: one search tells them apart.
+MARK_CLASS = Words(*dict.fromkeys(BYLINE_CLASS.words + DATE_CLASS.words))
+NO_MARK = (False, False)
 NOT_BYLINE_CLASS = re.compile(r"comment|avatar|\bbio\b|-bio|_bio|description|about", re.I)
 # A line opening with one of these (then a space) may be a byline: "By Jane Doe".
 BY_STARTS = ("By ", "BY ", "by ", "Par ", "PAR ", "Von ", "VON ", "Por ", "POR ", "Door ")
@@ -46,6 +68,8 @@ NOT_NAME_WORDS = re.compile(r"[:!?\"<>=]|\b(?:sign in|sign up|log in|subscribe|n
                             r"|unterstützt|terms of|privacy)\b", re.I)
 PART_SPLIT = re.compile(r"\s+[|·•—–]\s+|\s*[|·•]\s*|\n")
 EMAIL_OR_URL = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+")
+LETTER = re.compile(r"[^\W\d_]")
+NOT_WORD = re.compile(r"[\W_]+")
 # A byline longer than this is a bio or a sentence, not names.
 MAX_BYLINE_CHARS = 100
 MAX_NAME_WORDS = 6
@@ -105,7 +129,7 @@ def _split_people(part: str) -> list[str]:
 def _looks_like_name(name: str, visible: bool) -> bool:
     if not name or NOT_NAME.match(name) or len(PARENS.sub("", name).split()) > MAX_NAME_WORDS:
         return False
-    if not re.search(r"[^\W\d_]", name) or NOT_NAME_WORDS.search(name) or DOMAIN.match(name):
+    if not LETTER.search(name) or NOT_NAME_WORDS.search(name) or DOMAIN.match(name):
         return False
     # Printed bylines: "by changesets" in a table head is no name; names have capitals.
     return not (visible and name == name.lower() and name != name.upper())
@@ -113,14 +137,12 @@ def _looks_like_name(name: str, visible: bool) -> bool:
 
 def key(text: str) -> str:
     """Text folded for comparing names and titles: case, punctuation and spacing aside."""
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    return " ".join(NOT_WORD.sub(" ", text.casefold()).split())
 
 
-def dom_bylines(root, site: str | None = None) -> list[str]:
-    """The first byline printed in the page: an element whose rel, class or id says byline or
-    author, or a short line opening with "By". One walk in document order."""
-    body = root.find("body")
-    for line in byline_lines(body if body is not None else root):
+def dom_bylines(lines: Iterable, site: str | None = None) -> list[str]:
+    """The first byline printed in the page, from its byline lines (`printed_lines`)."""
+    for line in lines:
         text = byline_text(line)
         if 0 < len(text) <= MAX_BYLINE_CHARS:
             found = clean_names([text], site, visible=True)
@@ -129,38 +151,78 @@ def dom_bylines(root, site: str | None = None) -> list[str]:
     return []
 
 
-def byline_lines(top) -> Iterator:
-    """Elements that may hold a byline, in document order: one whose class or id says byline
-    (and not comment, bio...), one with rel=author, one whose text opens with "By", or the
-    parent of an element whose tail does. Elements in SKIP_TAGS are passed over."""
-    verdicts: dict[tuple, bool] = {}  # pages repeat the same class names many times
-    for el in islice(top.iter(etree.Element), BYLINE_SEARCH_ELEMENTS):
-        get = el.get
-        key = (get("class"), get("id"))
-        if key != (None, None):
-            verdict = verdicts.get(key)
+@dataclass
+class Printed:
+    """Elements of a page that may print what its metadata left out, in document order."""
+
+    bylines: list = field(default_factory=list)  # may hold the byline
+    dated: list = field(default_factory=list)  # class or id says date or time
+
+
+def byline_lines(top) -> list:
+    """Elements under `top` that may hold a byline, in document order (see `printed_lines`)."""
+    return printed_lines(top).bylines
+
+
+def printed_lines(top) -> Printed:
+    """One walk of `top` for both searches of the printed page, which read the same class names.
+
+    Byline lines, among the first BYLINE_SEARCH_ELEMENTS elements: one whose class or id says
+    byline (and not comment, bio...), one with rel=author, one whose text opens with "By", or
+    the parent of an element whose tail does. Dated: one whose class or id says date or time
+    (DATE_CLASS). Elements in SKIP_TAGS are passed over.
+    """
+    found = Printed()
+    lines, dated = found.bylines, found.dated
+    verdicts: dict[tuple, tuple] = {}  # pages repeat the same class names many times
+    walk = top.iter(etree.Element)
+    for el in islice(walk, BYLINE_SEARCH_ELEMENTS):
+        cls, ident = el.get("class"), el.get("id")
+        if cls is not None or ident is not None:
+            names = (cls, ident)
+            verdict = verdicts.get(names)
             if verdict is None:
-                names = f"{key[0] or ''} {key[1] or ''}"
-                verdict = verdicts[key] = bool(BYLINE_CLASS.search(names) and not NOT_BYLINE_CLASS.search(names))
-            if verdict:
-                if el.tag not in SKIP_TAGS:
-                    yield el
-                continue
-        if get("rel") == "author":
+                verdict = verdicts[names] = _verdict(names)
+            if verdict is not NO_MARK:
+                if verdict[1] and el.tag not in SKIP_TAGS:
+                    dated.append(el)
+                if verdict[0]:
+                    if el.tag not in SKIP_TAGS:
+                        lines.append(el)
+                    continue
+        if el.get("rel") == "author":
             if el.tag not in SKIP_TAGS:
-                yield el
+                lines.append(el)
             continue
         # The tag is read only for the few lines that open with a By word: most elements have none.
+        # The first visible letter is tested inline: a call per text would cost more than the test.
         text = el.text
-        if text and _opens_byline(text):
+        if text and text.lstrip()[:1] in BY_FIRST and _opens_byline(text):
             if el.tag not in SKIP_TAGS:
-                yield el
+                lines.append(el)
             continue
         tail = el.tail
-        if tail and _opens_byline(tail) and el.tag not in SKIP_TAGS:
+        if tail and tail.lstrip()[:1] in BY_FIRST and _opens_byline(tail) and el.tag not in SKIP_TAGS:
             owner = el.getparent()
             if owner is not None:
-                yield owner
+                lines.append(owner)
+    for el in walk:  # past the byline search's reach: dates only
+        names = (el.get("class"), el.get("id"))
+        if names != (None, None) and el.tag not in SKIP_TAGS:
+            verdict = verdicts.get(names)
+            if verdict is None:
+                verdict = verdicts[names] = _verdict(names)
+            if verdict[1]:
+                dated.append(el)
+    return found
+
+
+def _verdict(names: tuple) -> tuple[bool, bool]:
+    """(says byline, says date) for an element's (class, id)."""
+    joined = f"{names[0] or ''} {names[1] or ''}"
+    if not MARK_CLASS.search(joined):
+        return NO_MARK
+    return BYLINE_CLASS.search(joined) and not NOT_BYLINE_CLASS.search(joined), DATE_CLASS.search(joined)
 
 
 def _opens_byline(text: str) -> bool:

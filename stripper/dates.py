@@ -34,6 +34,7 @@ DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})\b")  # 14.05.2025 
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html?|$)")
 SLASHED_YMD = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+RFC_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?\s+(GMT|UT|UTC|[+-]\d{4})$")  # "... 09:12:00 GMT"
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
@@ -72,7 +73,7 @@ def iso_date(raw: str | None) -> str | None:
             return datetime.fromisoformat(stamp).isoformat()
         except ValueError:
             return day
-    if "," in text[:5] or re.search(r"\d{1,2}:\d{2}(:\d{2})?\s+(GMT|UT|UTC|[+-]\d{4})$", text):
+    if "," in text[:5] or RFC_TIME.search(text):
         try:
             value = parsedate_to_datetime(text)  # RFC 2822: "Wed, 14 May 2025 09:12:00 GMT"
             if _valid(value):

@@ -7,25 +7,28 @@ field the sources are tried in a fixed order, first usable value wins.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable
 
 from lxml import etree
 
 from . import dom, jsonld
-from .bylines import SKIP_TAGS, clean_names, dom_bylines, key as _key
+from .bylines import clean_names, dom_bylines, key as _key, printed_lines
 from .dates import iso_date, url_date
 
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|/|\\)\s+")
 HIERARCHY_SEPARATORS = re.compile(r"\s(?:/|\\|»|>)\s")
+PATH_MARKS = re.compile(r"[|\-\\/>»]+")
 DC_PREFIX = re.compile(r"^(?:dc|dcterms?)[:._]")
 
-# One pass over what describes the page. XPath runs in C and returns document order.
-GATHER = etree.XPath(
-    "//meta | //title | //script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
-    " | //time[@datetime] | //*[@itemprop]")
-DATE_CLASS = re.compile(r"date|time|publish|posted|dateline|byline|meta", re.I)
+# What describes the page, found by tag: lxml's iter() matches tags in C, in document order.
+HEAD_TAGS = ("meta", "title", "script", "time")
+# Microdata: the itemprop attributes, each of which knows its element (getparent). Far
+# cheaper than `//*[@itemprop]`, which tests a predicate on every element.
+ITEMPROPS = etree.XPath("//@itemprop")
 MAX_DATE_LINE_CHARS = 80
 
 # <meta> names for each field, most specific first.
@@ -69,7 +72,9 @@ class Head:
                     return value
         return None
 
-    def article_nodes(self) -> list[dict]:
+    @functools.cached_property
+    def articles(self) -> list[dict]:
+        """The JSON-LD nodes typed as articles (several fields read them)."""
         return [n for n in self.nodes if jsonld.types_of(n) & jsonld.ARTICLE_TYPES]
 
 
@@ -77,7 +82,7 @@ def gather(root) -> Head:
     head = Head(lang=root.get("lang") or root.get("xml:lang"))
     blocks = []
     named: dict[str, list[str]] = {}  # from name=, itemprop=, http-equiv=: after property= values
-    for el in GATHER(root):
+    for el in _document_iter(root, HEAD_TAGS):
         tag = el.tag
         if tag == "meta":
             prop = el.get("property")
@@ -86,27 +91,40 @@ def gather(root) -> Head:
             if keys and content and content.strip():
                 into = head.meta if prop else named
                 for key in keys.split():  # property="og:title twitter:title" names both
-                    key = DC_PREFIX.sub(lambda m: "dcterms." if "t" in m.group(0) else "dc.", key)
+                    if key.startswith("dc"):
+                        key = DC_PREFIX.sub(lambda m: "dcterms." if "t" in m.group(0) else "dc.", key)
                     into.setdefault(key, []).append(" ".join(content.split()))
         elif tag == "script":
-            value = jsonld.parse(el.text or "")
-            if value is None and (el.text or "").strip():
-                head.unparsed.append(el.text)
-            blocks.append(value)
+            if "ld+json" in (el.get("type") or "").lower():
+                value = jsonld.parse(el.text or "")
+                if value is None and (el.text or "").strip():
+                    head.unparsed.append(el.text)
+                blocks.append(value)
         elif tag == "title":
             if head.doc_title is None:
                 head.doc_title = dom.text_of(el) or None
-        elif tag == "time":
+        elif el.get("datetime") is not None:  # a <time>
             head.times.append((el.get("datetime"), el.get("pubdate") is not None))
-        if el.get("itemprop"):
-            for prop in el.get("itemprop").split():
-                head.items.setdefault(prop.lower(), []).append(el)
+    for value in ITEMPROPS(root):
+        for prop in value.split():
+            head.items.setdefault(prop.lower(), []).append(value.getparent())
     for key, values in named.items():
         head.meta.setdefault(key, []).extend(values)
     if blocks:
         head.nodes = jsonld.nodes(blocks)
         head.ids = jsonld.by_id(head.nodes)
     return head
+
+
+def _document_iter(root, tags: tuple) -> Iterable:
+    """Elements with these tags in the whole document, in document order, as XPath's `//tag`
+    finds them: the parser may leave elements beside the root (`<html></html><meta ...>`)."""
+    top = root.getroottree().getroot()
+    if top.getprevious() is None and top.getnext() is None:  # nearly always
+        return top.iter(*tags)
+    tops = [*reversed(list(top.itersiblings(etree.Element, preceding=True))), top,
+            *top.itersiblings(etree.Element)]
+    return chain.from_iterable(el.iter(*tags) for el in tops)
 
 
 # -- headline ---------------------------------------------------------------------------------
@@ -142,7 +160,7 @@ def clean_title(raw: str, sites: Iterable[str] = ()) -> str:
     # ("Docs / Page"), more likely cut the headline itself.
     words = len(cleaned.split())
     if words <= 4 and (not HIERARCHY_SEPARATORS.search(raw)
-                       or words != len(re.sub(r"[|\-\\/>»]+", "", raw).split()) - 1):
+                       or words != len(PATH_MARKS.sub("", raw).split()) - 1):
         return raw
     return cleaned
 
@@ -169,7 +187,7 @@ def title(root, head: Head | None = None, sites: Iterable[str] = ()) -> str | No
     head = head or gather(root)
     sites = [*sites, *(head.first_meta((n,)) for n in ("og:site_name", "application-name"))]
     declared = None
-    for node in head.article_nodes()[:1]:
+    for node in head.articles[:1]:
         name, headline = jsonld.text(node.get("name")), jsonld.text(node.get("headline"))
         # Wikipedia's headline is a description; the name is the title <title> starts with.
         if name and headline and name != headline and head.doc_title and _key(head.doc_title).startswith(_key(name)):
@@ -245,7 +263,7 @@ def publisher_of(head: Head, nodes: list[dict]) -> str | None:
 
 
 def language(head: Head) -> str | None:
-    inlang = next((jsonld.text(n.get("inLanguage")) for n in head.article_nodes() if n.get("inLanguage")), None)
+    inlang = next((jsonld.text(n.get("inLanguage")) for n in head.articles if n.get("inLanguage")), None)
     for raw in (head.lang, head.first_meta(("content-language", "og:locale", "dc.language", "language")), inlang):
         value = (raw or "").strip().replace("_", "-").split(",")[0].strip()
         if value and LANG.match(value):
@@ -254,7 +272,7 @@ def language(head: Head) -> str | None:
     return None
 
 
-def published(root, head: Head, nodes: list[dict], url: str | None) -> str | None:
+def published(head: Head, nodes: list[dict], url: str | None, printed) -> str | None:
     """Declared dates first (JSON-LD, <meta>, microdata, <time pubdate>), then the first <time>,
     the address, and at last a date printed in an element whose class says date or time."""
     candidates = [jsonld.text(n.get("datePublished")) for n in nodes]
@@ -267,21 +285,13 @@ def published(root, head: Head, nodes: list[dict], url: str | None) -> str | Non
         value = iso_date(raw)
         if value:
             return value
-    return url_date(url) or dom_date(root)
+    return url_date(url) or dom_date(printed().dated)
 
 
-def dom_date(root) -> str | None:
-    """The first date printed in a short element whose class or id says date, time or published."""
-    body = root.find("body")
-    verdicts: dict[tuple, bool] = {}
-    for el in (body if body is not None else root).iter(etree.Element):
-        key = (el.get("class"), el.get("id"))
-        if key == (None, None) or el.tag in SKIP_TAGS:
-            continue
-        if key not in verdicts:
-            verdicts[key] = bool(DATE_CLASS.search(f"{key[0] or ''} {key[1] or ''}"))
-        if not verdicts[key]:
-            continue
+def dom_date(dated: list) -> str | None:
+    """The first date printed in a short element whose class or id says date, time or published
+    (`dated`: such elements in document order)."""
+    for el in dated:
         text = dom.text_of(el)
         if 0 < len(text) <= MAX_DATE_LINE_CHARS:
             value = iso_date(text)
@@ -314,7 +324,7 @@ def site_name(root, head: Head, nodes: list[dict], sites: tuple) -> str | None:
                                 if jsonld.types_of(n) & {"website", "newsmediaorganization"}), None))
 
 
-def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None) -> list[str]:
+def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None, printed) -> list[str]:
     """JSON-LD author, <meta> names, a profile's author selector, microdata, printed bylines."""
     for node in nodes:
         names = clean_names(jsonld.names(node.get("author") or node.get("creator"), head.ids))
@@ -330,7 +340,7 @@ def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None)
         if names:
             return names
     names = clean_names(_microdata_names(head.items.get("author", []) + head.items.get("creator", [])))
-    return names or dom_bylines(root, site)
+    return names or dom_bylines(printed().bylines, site)
 
 
 def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[str, str | None]:
@@ -339,16 +349,19 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[st
     `sites` are the page's profiles, main first; an aggregator's profile says
     where the page names the original publisher and author.
     """
-    nodes = head.article_nodes()
+    nodes = head.articles
+    # The printed page is read (one walk of the body) only when declared author or date is missing.
+    body = root.find("body")
+    printed = functools.cache(lambda: printed_lines(body if body is not None else root))
     site = site_name(root, head, nodes, sites)
     own_names = [s.name for s in sites if s.kind == "aggregator"]
     description = head.first_meta(DESCRIPTION_META) or next(
         (jsonld.text(n.get("description")) for n in nodes if n.get("description")), None)
     return {
         "title": title(root, head, [site, *own_names] if site else own_names),
-        "author": _joined(authors(root, head, nodes, sites, site)),
+        "author": _joined(authors(root, head, nodes, sites, site, printed)),
         "site": site,
-        "published": published(root, head, nodes, url),
+        "published": published(head, nodes, url, printed),
         "language": language(head),
         "description": description,
     }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -79,6 +80,20 @@ def test_broken_jsonld_is_read_as_far_as_it_goes():
     assert meta_of(page(broken))["author"] == "Ann Lee"
     assert jsonld.parse("{not json") is None
     assert jsonld.parse('{"a": 1}{"b": 2}') == [{"a": 1}, {"b": 2}]
+
+
+def test_jsonld_wrapped_in_comment_markers():
+    assert jsonld.parse('<!-- {"a": 1} -->') == {"a": 1}
+    assert jsonld.parse('//<![CDATA[\n{"a": 1}\n//]]>') == {"a": 1}
+    assert jsonld.parse('{"a": "x-->"}') == {"a": "x-->"}
+
+
+def test_gather_reads_elements_the_parser_left_beside_the_root():
+    root = dom.parse('<html></html><meta name="author" content="Ann Lee"><div itemprop="publisher">Daily</div>')
+    assert root.getnext() is not None  # the parser's second top-level element
+    head = metadata.gather(root)
+    assert head.meta["author"] == ["Ann Lee"]
+    assert [el.text for el in head.items["publisher"]] == ["Daily"]
 
 
 def test_embedded_video_is_not_the_article():
@@ -306,6 +321,29 @@ def test_byline_lines_in_document_order():
     lines = list(bylines.byline_lines(root.find("body")))
     assert [(el.tag, dom.text_of(el)) for el in lines] == [
         ("div", "Jane"), ("span", "R"), ("p", "By Ann Lee"), ("div", "x by Tom")]
+
+
+def test_printed_date_from_a_dated_class():
+    body = ('<script class="date">2020-01-01</script>'
+            '<div class="post-date">' + "Filed under long words " * 5 + '2021-02-02</div>'
+            '<span class="Post-Meta">Posted 14 May 2025</span>')
+    assert meta_of(page(body=body))["published"] == "2025-05-14"
+
+
+def test_printed_lines_find_bylines_and_dates_in_one_walk(monkeypatch):
+    root = dom.parse('<html><body><p class="byline">By Ann</p><p class="time">9:00</p><p>By Bo</p>'
+                     '<p class="date">14 May 2025</p><style class="date"></style></body></html>')
+    monkeypatch.setattr(bylines, "BYLINE_SEARCH_ELEMENTS", 3)  # body and its first two <p>
+    found = bylines.printed_lines(root.find("body"))
+    assert [dom.text_of(el) for el in found.bylines] == ["By Ann"]
+    assert [dom.text_of(el) for el in found.dated] == ["By Ann", "9:00", "14 May 2025"]
+
+
+@pytest.mark.parametrize("names", ["Author", "post-AUTHOR x", "auth-or", "Ä Bylıne", "BYLİNE",
+                                   "Datelıne", "über-meta", "pub"])
+def test_class_words_match_as_a_case_blind_regex_does(names):
+    pattern = "byline|author|dateline|meta"
+    assert bylines.Words("byline", "author", "dateline", "meta").search(names) == bool(re.search(pattern, names, re.I))
 
 
 def test_opens_byline_wants_a_by_word_then_a_space():

@@ -231,6 +231,9 @@ class RuleSet:
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
     # first token -> [(tokens, rule)], longest first
     phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
+    # Where a phrase can start: the one-token phrases, and the first two tokens of the others.
+    phrase_singles: set[str] = field(default_factory=set)
+    phrase_pairs: set[tuple[str, str]] = field(default_factory=set)
     # (regex, anchored, rule, needles): a rule's patterns that start with ^ are tried at the start
     # of a block only (one attempt, not one per character); the others are searched everywhere,
     # but only in blocks that contain one of the needles (see needles_of).
@@ -272,6 +275,10 @@ class RuleSet:
                 toks = phrase_tokens(phrase)
                 if toks:
                     self.phrase_index.setdefault(toks[0], []).append((toks, rule))
+                    if len(toks) == 1:
+                        self.phrase_singles.add(toks[0])
+                    else:
+                        self.phrase_pairs.add(toks[:2])
             if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
                 patterns = [p.removeprefix("(?i)") for p in rule.patterns]
@@ -332,7 +339,10 @@ class RuleSet:
 
         A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
-        folded = fold(text)
+        return self.match_folded(fold(text), limit)
+
+    def match_folded(self, folded: str, limit: int = 300) -> PhraseMatch | None:
+        """match_phrases(text) for folded = fold(text)."""
         words = TOKEN.findall(folded)
         if not words:
             return None
@@ -367,9 +377,10 @@ class RuleSet:
 
     def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
         """The phrases in a block, left to right, each the longest one at its place: (start, tokens, rule)."""
-        index = self.phrase_index
-        if index.keys().isdisjoint(keys):
+        # Most blocks have a phrase's first word ("to", "you"), far fewer its first two.
+        if self.phrase_singles.isdisjoint(keys) and self.phrase_pairs.isdisjoint(zip(keys, keys[1:])):
             return []
+        index = self.phrase_index
         hits = []
         free = 0  # the first token not in a phrase found already
         for i in [i for i, key in enumerate(keys) if key in index]:

@@ -15,7 +15,7 @@ from lxml import etree
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from .options import Options
-from .rules.ruleset import PhraseMatch, RuleSet, fold, fold_words
+from .rules.ruleset import PhraseMatch, RuleSet, fold, fold_lines
 from .rules.selectors import Simple, parse_simple
 from .trace import BuiltinRule, Trace
 
@@ -81,7 +81,6 @@ class Texts:
 
     def __init__(self, root: Tag):
         pieces: list[str] = []  # the non-empty strings, each one's words joined by single spaces
-        counts: list[int] = []  # the number of words in each piece
         # Each element's run of pieces: id(element) -> first index, and -> index past the last.
         starts: dict[int, int] = {id(root): 0}
         ends: dict[int, int] = {}
@@ -95,7 +94,6 @@ class Texts:
                     words = node.split()
                     if words:
                         pieces.append(" ".join(words))
-                        counts.append(len(words))
                 elif isinstance(node, Tag):
                     starts[id(node)] = len(pieces)
                     stack.append((iter(node.contents), id(node)))
@@ -103,7 +101,7 @@ class Texts:
             else:
                 ends[key] = len(pieces)
                 stack.pop()
-        self.starts, self.ends, self.pieces, self.counts = starts, ends, pieces, counts
+        self.starts, self.ends, self.pieces = starts, ends, pieces
         self.holes = False
         self._add_up()
 
@@ -111,8 +109,7 @@ class Texts:
         """Running totals over the pieces, so any run's size is a subtraction."""
         self.chars = [0, *accumulate(map(len, self.pieces))]
         self.live = [0, *accumulate(map(bool, self.pieces))] if self.holes else None
-        self.word_starts = [0, *accumulate(self.counts)]
-        self.folded_words: list[str] | None = None  # fold() of every word, when first asked
+        self.folded_pieces: list[str] | None = None  # fold() of every piece, when first asked
 
     def run(self, node: Tag) -> tuple[int, int]:
         """The node's run of pieces: the same run, the same text."""
@@ -120,8 +117,8 @@ class Texts:
         return self.starts[key], self.ends[key]
 
     def length(self, node: Tag) -> int:
-        if node.interesting_string_types != STRING_TYPES:  # a <script>: its strings are its own kind
-            return len(text(node))
+        if node.interesting_string_types is not MAIN_TYPES and node.interesting_string_types != STRING_TYPES:
+            return len(text(node))  # a <script>: its strings are its own kind
         key = id(node)
         a, b = self.starts[key], self.ends[key]
         joins = (self.live[b] - self.live[a] if self.live else b - a) - 1
@@ -130,33 +127,35 @@ class Texts:
     def text(self, node: Tag) -> str:
         if node.interesting_string_types != STRING_TYPES:
             return text(node)
-        a, b = self.run(node)
-        run = self.pieces[a:b]
-        return " ".join(filter(None, run) if self.holes else run)
+        return self._joined(self.pieces, node)
 
     def short(self, node: Tag, limit: int) -> str | None:
         """short_text(node, limit)."""
         return self.text(node) if self.length(node) <= limit else None
 
     def folded(self, node: Tag) -> str:
-        """fold(text(node)), from the region folded once.
+        """fold(text(node)), from the region's pieces folded once.
 
-        fold works word by word (case, quotes, spacing), so the region's folded words are
-        each element's folded words too.
+        fold works word by word (case, quotes, spacing), so folding the pieces folds every text made of them.
         """
         if node.interesting_string_types != STRING_TYPES:
             return fold(text(node))
-        if self.folded_words is None:
-            self.folded_words = fold_words(" ".join(self.pieces))  # (holes add only spaces)
+        if self.folded_pieces is None:
+            self.folded_pieces = fold_lines(self.pieces)
+        return self._joined(self.folded_pieces, node)
+
+    def _joined(self, pieces: list[str], node: Tag) -> str:
         a, b = self.run(node)
-        return " ".join(self.folded_words[self.word_starts[a]:self.word_starts[b]])
+        run = pieces[a:b]
+        if self.live is not None and self.live[b] - self.live[a] < b - a:  # holes in the run
+            return " ".join(filter(None, run))
+        return " ".join(run)
 
     def drop(self, nodes: list[Tag]) -> None:
         """These nodes are about to be removed: their strings no longer count."""
         for node in nodes:
             a, b = self.run(node)
             self.pieces[a:b] = [""] * (b - a)
-            self.counts[a:b] = [0] * (b - a)
         self.holes = True
         self._add_up()
 
@@ -164,6 +163,7 @@ class Texts:
 # The strings an element's text is made of: those Tag.strings yields for every element but
 # <script>, <style>, <template> and ruby annotations, which yield only their own kind of string.
 STRING_TYPES = frozenset(Tag.MAIN_CONTENT_STRING_TYPES)
+MAIN_TYPES = Tag.MAIN_CONTENT_STRING_TYPES  # what most elements have: the same set, a quicker test
 
 
 def tags(root: Tag, names: Collection[str]) -> Iterator[Tag]:
@@ -423,7 +423,9 @@ def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
     """The first element matching a wall marker's selector, and everything after it."""
     if not rules.cut_index:
         return []
-    for node in region.find_all(True):
+    for node in region.descendants:  # (not find_all: its general matcher costs more than the test below)
+        if not isinstance(node, Tag):
+            continue
         hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)), None)
         if hit is None:
             hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
@@ -451,7 +453,7 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
     longest = rules.longest_block(opts.max_phrase_block_chars)
     if texts is None:
         texts = Texts(region)
-    match = _phrase_matcher(rules, texts, opts.max_phrase_block_chars)
+    match = _phrase_matcher(rules.within(texts.folded(region)), texts, opts.max_phrase_block_chars)
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
         node = stack.pop()

@@ -5,7 +5,7 @@ import bisect
 import re
 import re._constants  # noqa: F401  (used by first_chars)
 import re._parser  # noqa: F401
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -194,10 +194,23 @@ def fold(text: str) -> str:
 
 def fold_words(text: str) -> list[str]:
     """The words of fold(text)."""
+    return _plain_quotes(text).casefold().split()
+
+
+def fold_lines(lines: list[str]) -> list[str]:
+    """fold() of each line, for lines spaced as fold spaces them (words joined by single spaces).
+
+    Folded all at once, as one text: folding changes no spacing in such lines (a quote never
+    becomes a space, nor does casefold make one), so the lines stay where they were.
+    """
+    return _plain_quotes("\n".join(lines)).casefold().split("\n")
+
+
+def _plain_quotes(text: str) -> str:
     for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
         if quote in text:
             text = text.replace(quote, plain)
-    return text.casefold().split()
+    return text
 
 
 def _key(token: str) -> str:
@@ -361,6 +374,17 @@ class RuleSet:
         if not phrases and not found:
             return None  # most blocks: prose, with no chrome phrase in it
         return self._measure(folded, keys, phrases, found)
+
+    def within(self, folded: str) -> "RuleSet":
+        """These rules, for matching blocks of `folded` (fold() of a page's text) only.
+
+        A block's text is a part of the page's, so a pattern whose needles are nowhere in
+        the page can match none of its blocks: those are left out.
+        """
+        return replace(self,
+                       anchored_anywhere=[e for e in self.anchored_anywhere if e[2] is None or e[2].allow(folded)],
+                       needle_patterns=[e for e in self.needle_patterns if e[0] in folded],
+                       pattern_rules=[e for e in self.pattern_rules if e[3] is None or e[3].allow(folded)])
 
     def _long_rules(self, length: int) -> "RuleSet | None":
         """The phrase rules whose max_chars allows a block of `length` characters, as a RuleSet (cached)."""

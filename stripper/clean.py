@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
-from itertools import islice
+from functools import cache, lru_cache
+from itertools import accumulate, islice
 from typing import Any, Callable, Collection, Iterator
 
 from lxml import etree
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from .options import Options
-from .rules.ruleset import PhraseMatch, RuleSet, fold
+from .rules.ruleset import PhraseMatch, RuleSet, fold, fold_lines
 from .rules.selectors import Simple, parse_simple
 from .trace import BuiltinRule, Trace
 
@@ -68,58 +68,102 @@ def short_text(node: Tag, limit: int) -> str | None:
 
 
 class Texts:
-    """Every element's text (as `text` gives it), read in one pass over a tree that is not changing.
+    """Every element's text (as `text` gives it), read in one walk of the region.
 
-    BeautifulSoup reads an element's strings afresh each time it is asked, so asking every
-    nested block re-reads the same strings once per enclosing block. Here each string is
-    read once and an element's text is joined from its children's. Texts longer than `cap`
-    are not kept, only their lengths: building them would copy a page once per nesting level.
+    An element's text is the words of the strings inside it joined by single spaces, so it
+    is a run of the region's strings: an element is kept as where its run begins and ends,
+    and its text is joined only when asked. (BeautifulSoup would read the strings afresh
+    for every enclosing element.)
+
+    Removals are told to `drop` before the nodes go: their strings become holes, so the
+    rest of the region keeps its places and need not be read again.
     """
 
-    def __init__(self, root: Tag, cap: int):
-        self.cap = cap
-        self.lengths: dict[int, int] = {}
-        self.texts: dict[int, str] = {}
-        lengths, texts = self.lengths, self.texts  # (one loop, run for every element of a page)
-        # Backwards through the document, every element comes after all of its children.
-        for node in reversed([root, *root.descendants]):
-            if not isinstance(node, Tag):
-                continue
-            parts: list[str | None] = []  # the non-empty children's texts (None: too long to keep)
-            size = -1  # the joining spaces are one fewer than the parts
-            for child in node.contents:
-                if type(child) in STRING_TYPES:  # what node.strings yields: no comments, scripts
-                    words = " ".join(child.split())
+    def __init__(self, root: Tag):
+        pieces: list[str] = []  # the non-empty strings, each one's words joined by single spaces
+        # Each element's run of pieces: id(element) -> first index, and -> index past the last.
+        starts: dict[int, int] = {id(root): 0}
+        ends: dict[int, int] = {}
+        # The elements the walk is in, each with its children not yet seen. (A stack, not
+        # recursion: regions can be hundreds of elements deep.)
+        stack = [(iter(root.contents), id(root))]
+        while stack:
+            children, key = stack[-1]
+            for node in children:
+                if type(node) in STRING_TYPES:  # what node.strings yields: no comments, scripts
+                    words = node.split()
                     if words:
-                        size += len(words) + 1
-                        parts.append(words)
-                elif isinstance(child, Tag):
-                    n = lengths[id(child)]
-                    if n:
-                        size += n + 1
-                        parts.append(texts.get(id(child)))
-            if size < 0:
-                size = 0
-            lengths[id(node)] = size
-            if size <= cap:
-                texts[id(node)] = " ".join(parts)  # type: ignore[arg-type]  # short: no None
+                        pieces.append(" ".join(words))
+                elif isinstance(node, Tag):
+                    starts[id(node)] = len(pieces)
+                    stack.append((iter(node.contents), id(node)))
+                    break
+            else:
+                ends[key] = len(pieces)
+                stack.pop()
+        self.starts, self.ends, self.pieces = starts, ends, pieces
+        self.holes = False
+        self._add_up()
+
+    def _add_up(self) -> None:
+        """Running totals over the pieces, so any run's size is a subtraction."""
+        self.chars = [0, *accumulate(map(len, self.pieces))]
+        self.live = [0, *accumulate(map(bool, self.pieces))] if self.holes else None
+        self.folded_pieces: list[str] | None = None  # fold() of every piece, when first asked
+
+    def run(self, node: Tag) -> tuple[int, int]:
+        """The node's run of pieces: the same run, the same text."""
+        key = id(node)
+        return self.starts[key], self.ends[key]
 
     def length(self, node: Tag) -> int:
-        if node.interesting_string_types != STRING_TYPES:  # a <script>: its strings are its own kind
-            return len(text(node))
-        return self.lengths[id(node)]
+        if node.interesting_string_types is not MAIN_TYPES and node.interesting_string_types != STRING_TYPES:
+            return len(text(node))  # a <script>: its strings are its own kind
+        key = id(node)
+        a, b = self.starts[key], self.ends[key]
+        joins = (self.live[b] - self.live[a] if self.live else b - a) - 1
+        return self.chars[b] - self.chars[a] + joins if joins >= 0 else 0
+
+    def text(self, node: Tag) -> str:
+        if node.interesting_string_types != STRING_TYPES:
+            return text(node)
+        return self._joined(self.pieces, node)
 
     def short(self, node: Tag, limit: int) -> str | None:
-        """short_text(node, limit), for limit up to `cap`."""
-        assert limit <= self.cap
+        """short_text(node, limit)."""
+        return self.text(node) if self.length(node) <= limit else None
+
+    def folded(self, node: Tag) -> str:
+        """fold(text(node)), from the region's pieces folded once.
+
+        fold works word by word (case, quotes, spacing), so folding the pieces folds every text made of them.
+        """
         if node.interesting_string_types != STRING_TYPES:
-            return short_text(node, limit)
-        return self.texts[id(node)] if self.lengths[id(node)] <= limit else None
+            return fold(text(node))
+        if self.folded_pieces is None:
+            self.folded_pieces = fold_lines(self.pieces)
+        return self._joined(self.folded_pieces, node)
+
+    def _joined(self, pieces: list[str], node: Tag) -> str:
+        a, b = self.run(node)
+        run = pieces[a:b]
+        if self.live is not None and self.live[b] - self.live[a] < b - a:  # holes in the run
+            return " ".join(filter(None, run))
+        return " ".join(run)
+
+    def drop(self, nodes: list[Tag]) -> None:
+        """These nodes are about to be removed: their strings no longer count."""
+        for node in nodes:
+            a, b = self.run(node)
+            self.pieces[a:b] = [""] * (b - a)
+        self.holes = True
+        self._add_up()
 
 
 # The strings an element's text is made of: those Tag.strings yields for every element but
 # <script>, <style>, <template> and ruby annotations, which yield only their own kind of string.
 STRING_TYPES = frozenset(Tag.MAIN_CONTENT_STRING_TYPES)
+MAIN_TYPES = Tag.MAIN_CONTENT_STRING_TYPES  # what most elements have: the same set, a quicker test
 
 
 def tags(root: Tag, names: Collection[str]) -> Iterator[Tag]:
@@ -387,8 +431,8 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
           valve_share: float | None = None, texts: Texts | None = None) -> bool:
     """Carry out a removal plan unless it would take most of the article with it.
 
-    `texts`, if given, is the region's as it is now (it spares reading the region's text again).
-    Returns whether anything was removed.
+    `texts`, if given, is the region's as it is now (it spares reading the region's text again),
+    and is kept so. Returns whether anything was removed.
     """
     plan = _outermost([r for r in plan if not r.node.decomposed and r.node.get(KEEP_ATTR) is None])
     if not plan:
@@ -398,8 +442,12 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
     doomed = sum(size(r.node) for r in plan)
     if trace.refuses(stage, total, doomed, len(plan), opts, share=valve_share):
         return False
+    said = texts.text if texts is not None else text
     for r in plan:
-        trace.record(stage, r.rule.id, r.rule.reason, text(r.node), selector=r.selector, action=r.action)
+        trace.record(stage, r.rule.id, r.rule.reason, said(r.node), selector=r.selector, action=r.action)
+    if texts is not None:
+        texts.drop([r.node for r in plan])
+    for r in plan:
         r.node.decompose()
     return True
 
@@ -488,7 +536,9 @@ def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
     """The first element matching a wall marker's selector, and everything after it."""
     if not rules.cut_index:
         return []
-    for node in region.find_all(True):
+    for node in region.descendants:  # (not find_all: its general matcher costs more than the test below)
+        if not isinstance(node, Tag):
+            continue
         hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)), None)
         if hit is None:
             hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
@@ -503,16 +553,11 @@ def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
     return []
 
 
-def texts_cap(rules: RuleSet, opts: Options) -> int:
-    """The longest text link_lines and phrase_blocks ask a Texts for."""
-    return max(PROSE_LINE_CHARS, rules.longest_block(opts.max_phrase_block_chars))
-
-
 def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
                   texts: Texts | None = None) -> tuple[list[Removal], list[Removal], list]:
     """Short blocks made of chrome phrases; wall prompts cut the rest of the article.
 
-    `texts`, if given, is the region's as it is now, with a cap of texts_cap or more.
+    `texts`, if given, is the region's as it is now.
     Returns (removals, cuts, paywall rules seen).
     """
     plan: list[Removal] = []
@@ -520,47 +565,62 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
     walls = []
     longest = rules.longest_block(opts.max_phrase_block_chars)
     if texts is None:
-        texts = Texts(region, longest)
-    # Nested blocks often have the same text (a <div> around one <p>): match each text once.
-    match = cache(partial(rules.match_phrases, limit=opts.max_phrase_block_chars))
+        texts = Texts(region)
+    match = _phrase_matcher(rules.within(texts.folded(region)), texts, opts.max_phrase_block_chars)
     stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
         node = stack.pop()
-        if node.name not in BLOCKS:
-            stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
-            continue
-        body = texts.short(node, longest)
-        if body == "":
-            continue
-        if body is not None:
-            m = match(body)
-            if m is not None and is_chrome(m, opts):
-                walls.extend(r for r in m.rules if r.paywall)
-                if m.rule.cut and not cut:
-                    # Blocks after the marker are still looked at: the cut may yet be refused.
-                    cut = [Removal(node, m.rule, action="cut")]
-                    cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
-                    continue
-                plan.append(Removal(node, m.rule))
+        if node.name in BLOCKS:
+            size = texts.length(node)
+            if not size:
                 continue
-            led = _led_by_label(node, texts, match, opts) if len(body) <= opts.max_phrase_block_chars else None
-            if led is not None:
-                plan.append(Removal(node, led))
+            if size <= longest:
+                m = match(node)
+                if m is not None and is_chrome(m, opts):
+                    walls.extend(r for r in m.rules if r.paywall)
+                    if m.rule.cut and not cut:
+                        # Blocks after the marker are still looked at: the cut may yet be refused.
+                        cut = [Removal(node, m.rule, action="cut")]
+                        cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
+                        continue
+                    plan.append(Removal(node, m.rule))
+                    continue
+                kids = [c for c in node.contents if isinstance(c, Tag)]
+                led = _led_by_label(kids, texts, match, opts) if size <= opts.max_phrase_block_chars else None
+                if led is not None:
+                    plan.append(Removal(node, led))
+                    continue
+                stack.extend(reversed(kids))
                 continue
         stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
 
 
-def _led_by_label(node: Tag, texts: Texts, match: Callable[[str], PhraseMatch | None], opts: Options):
+def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Callable[[Tag], PhraseMatch | None]:
+    """RuleSet.match_folded for an element's text, asked once for each run of the region's
+    text: nested blocks often have the same (a <div> around one <p>)."""
+    answers: dict[tuple[int, int], PhraseMatch | None] = {}
+
+    def match(node: Tag) -> PhraseMatch | None:
+        run = texts.run(node)
+        if run not in answers:
+            answers[run] = rules.match_folded(texts.folded(node), limit)
+        return answers[run]
+    return match
+
+
+def _led_by_label(kids: list[Tag], texts: Texts, match: Callable[[Tag], PhraseMatch | None], opts: Options):
     """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
 
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
-    `match` is RuleSet.match_phrases; the box is short, so `texts` holds its children's texts.
+    `kids` are the box's elements; `match` is a _phrase_matcher.
     """
-    children = [c for c in node.contents if isinstance(c, Tag) and texts.length(c)]
-    if len(children) < 2 or children[0].name not in BLOCKS:
+    if len(kids) < 2:
         return None
-    m = match(texts.short(children[0], texts.cap))
+    said = [c for c in kids if texts.length(c)]
+    if len(said) < 2 or said[0].name not in BLOCKS:
+        return None
+    m = match(said[0])
     if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
         return None
     return m.rule
@@ -624,23 +684,26 @@ def link_lines(region: Tag, opts: Options, texts: Texts | None = None) -> list[R
     """Short lines that are nothing but a link, before the article's first paragraph
     or after its last: section kickers, "Back to top", "More stories".
 
-    `texts`, if given, is the region's as it is now, with a cap of PROSE_LINE_CHARS or more.
+    `texts`, if given, is the region's as it is now.
     """
     if texts is None:
-        texts = Texts(region, PROSE_LINE_CHARS)
+        texts = Texts(region)
     lines = []  # (node, is_link_line, is_prose) in document order
     for node in tags(region, ("p", "div")):
         if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.contents):
             continue
+        size = texts.length(node)
+        if not size:
+            continue
+        if size > opts.max_link_line_chars and size <= PROSE_LINE_CHARS:  # neither: its links do not matter
+            lines.append((node, False, False))
+            continue
         links = list(tags(node, ("a",)))  # (not node.a: a find costs as much as a walk of the region)
-        body = texts.short(node, PROSE_LINE_CHARS)
-        if body is None:  # long enough to be prose: count its links only if it might be a link list
+        if size > PROSE_LINE_CHARS:  # long enough to be prose, unless it is a link list
             lines.append((node, False, not links or _link_share(node, links, texts) < 0.5))
             continue
-        if not body:
-            continue
         linked = _link_share(node, links, texts) if links else 0
-        lines.append((node, len(body) <= opts.max_link_line_chars and linked >= 0.9, False))
+        lines.append((node, linked >= 0.9, False))
     prose = [i for i, (_, _, is_prose) in enumerate(lines) if is_prose]
     if not prose:
         return []

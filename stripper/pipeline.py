@@ -84,18 +84,18 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
 
     # Fine pass in BeautifulSoup on the region only.
     region = clean.soup_of(region_els)
+    # The stages read the region's texts from one walk of it, kept up to date by every removal.
+    texts = clean.Texts(region)
     clean.mark_kept(region, rules)
     cut = clean.confirm_cut(clean.wall_markup(region, rules), trace, opts)
-    clean.apply(cut, region, "wall", trace, opts, valve_share=0.9)
-    clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts)
-    clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts)
-    # Link lines and phrase blocks read every element's text: read once, again only if link lines went.
-    texts = clean.Texts(region, clean.texts_cap(rules, opts))
-    if clean.apply(clean.link_lines(region, opts, texts), region, "chrome", trace, opts, texts=texts):
-        texts = clean.Texts(region, texts.cap)
+    clean.apply(cut, region, "wall", trace, opts, valve_share=0.9, texts=texts)
+    clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts, texts=texts)
+    clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts, texts=texts)
+    clean.apply(clean.link_lines(region, opts, texts), region, "chrome", trace, opts, texts=texts)
     removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts, texts)
-    clean.apply(removals, region, "phrases", trace, opts)
-    clean.apply(clean.confirm_cut(phrase_cut, trace, opts), region, "wall", trace, opts, valve_share=0.9)
+    clean.apply(removals, region, "phrases", trace, opts, texts=texts)
+    clean.apply(clean.confirm_cut(phrase_cut, trace, opts), region, "wall", trace, opts, valve_share=0.9,
+                texts=texts)
 
     text_out = render.to_text(region)
     if not_an_article(region, text_out, opts):

@@ -336,6 +336,26 @@ def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_wit
     assert rules.match_phrases("The council voted to approve the bridge.") is None
 
 
+def test_rules_within_a_page_leave_out_patterns_whose_needles_it_lacks():
+    rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",)),
+                           Rule(id="rights", reason="test", origin="test", patterns=(r"^.{0,60}all rights reserved$",))])
+    page = "the council voted. we use cookies here."
+    within = rules.within(page)
+    assert [r.id for _, _, r, _ in within.pattern_rules] == ["consent"] and within.needle_patterns == []
+    assert len(rules.needle_patterns) == 1
+    for block in ["the council voted.", "we use cookies here.", page]:
+        assert within.match_folded(block) == rules.match_folded(block)
+    assert within.match_folded("we use cookies here.").rule.id == "consent"
+
+
+def test_a_phrase_is_looked_for_only_where_its_first_two_words_are():
+    rules = RuleSet.build([Rule(id="more", reason="test", origin="test", phrases=("More stories", "Share"))])
+    assert rules.phrase_singles == {"share"} and rules.phrase_pairs == {("more", "stories")}
+    assert rules.match_phrases("More stories").rule.id == "more"
+    assert rules.match_phrases("Share: more stories").residue == 0
+    assert rules.match_phrases("More of the stories") is None
+
+
 def test_long_blocks_are_tried_against_the_rules_that_allow_them_only():
     from stripper.clean import is_chrome
 

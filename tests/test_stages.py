@@ -6,6 +6,7 @@ from lxml import etree
 from stripper import clean, dom, load, locate, prune, render
 from stripper.options import Options
 from stripper.rules.resolve import ruleset_for
+from stripper.rules.ruleset import fold
 from stripper.trace import Trace
 
 PARA = ("The council voted on Tuesday, after a long debate, to approve the new river bridge, "
@@ -124,7 +125,7 @@ def test_short_text_stops_at_the_limit():
 def test_texts_reads_every_element_once_as_text_would():
     region = clean.to_soup(f"<div><p>{PARA}</p><ul><li> One <b>two</b></li><li><!-- no -->three"
                            "<script>var x;</script></li></ul><p>  </p></div>").find("div")
-    texts = clean.Texts(region, 40)
+    texts = clean.Texts(region)
     for node in [region, *region.find_all(True)]:
         assert texts.length(node) == len(clean.text(node))
         assert texts.short(node, 40) == clean.short_text(node, 40)
@@ -132,6 +133,24 @@ def test_texts_reads_every_element_once_as_text_would():
     assert texts.short(ul, 40) == "One two three"
     assert texts.short(ul, 10) is None
     assert texts.short(region, 40) is None and texts.length(region) == len(PARA) + 1 + len("One two three")
+    for node in [region, *region.find_all(True)]:
+        assert texts.text(node) == clean.text(node)
+        assert texts.folded(node) == fold(clean.text(node))
+
+
+def test_texts_kept_up_to_date_through_removals():
+    region = clean.to_soup(f"<div><p>Don\u2019t MISS <b>this</b></p><ul><li>One</li><li> Two <i>2</i></li></ul>"
+                           f"<p>{PARA}</p></div>").find("div")
+    texts = clean.Texts(region)
+    texts.folded(region)  # folded once before the removals: folded again after them
+    for gone in [region.find("b"), region.find_all("li")[1]]:
+        texts.drop([gone])
+        gone.decompose()
+        for node in [region, *region.find_all(True)]:
+            assert texts.length(node) == len(clean.text(node))
+            assert texts.text(node) == clean.text(node)
+            assert texts.folded(node) == fold(clean.text(node))
+    assert texts.folded(region.p) == "don't miss"
 
 
 def test_headline_repeated_in_a_font_tag_is_dropped():
@@ -181,7 +200,7 @@ def test_link_lines_and_phrase_blocks_read_a_shared_texts_as_their_own():
     rules = ruleset_for((), None, (), (), (), True)
     region = clean.to_soup(f'<div><p><a href="/h">Health</a></p><p>{PARA}</p><div><p>Share this article</p></div>'
                            f'<p>{PARA}</p><p><a href="/more">More stories</a></p></div>').find("div")
-    texts = clean.Texts(region, clean.texts_cap(rules, Options()))
+    texts = clean.Texts(region)
     assert [clean.text(r.node) for r in clean.link_lines(region, Options(), texts)] == ["Health", "More stories"]
     assert clean.link_lines(region, Options()) == clean.link_lines(region, Options(), texts)
     assert clean.phrase_blocks(region, rules, Options(), texts) == clean.phrase_blocks(region, rules, Options())
@@ -189,7 +208,7 @@ def test_link_lines_and_phrase_blocks_read_a_shared_texts_as_their_own():
 
 def test_apply_says_whether_it_removed_anything():
     region = clean.to_soup(f"<div><p>Share</p><p>{PARA}</p></div>").find("div")
-    texts = clean.Texts(region, 300)
+    texts = clean.Texts(region)
     plan = [clean.Removal(region.p, clean.LINK_LINE)]
     assert clean.apply(plan, region, "chrome", Trace(), Options(), texts=texts) is True
     assert clean.text(region) == PARA

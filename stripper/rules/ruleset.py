@@ -5,7 +5,7 @@ import bisect
 import re
 import re._constants  # noqa: F401  (used by first_chars)
 import re._parser  # noqa: F401
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -194,10 +194,23 @@ def fold(text: str) -> str:
 
 def fold_words(text: str) -> list[str]:
     """The words of fold(text)."""
+    return _plain_quotes(text).casefold().split()
+
+
+def fold_lines(lines: list[str]) -> list[str]:
+    """fold() of each line, for lines spaced as fold spaces them (words joined by single spaces).
+
+    Folded all at once, as one text: folding changes no spacing in such lines (a quote never
+    becomes a space, nor does casefold make one), so the lines stay where they were.
+    """
+    return _plain_quotes("\n".join(lines)).casefold().split("\n")
+
+
+def _plain_quotes(text: str) -> str:
     for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
         if quote in text:
             text = text.replace(quote, plain)
-    return text.casefold().split()
+    return text
 
 
 def _key(token: str) -> str:
@@ -231,6 +244,9 @@ class RuleSet:
     class_rules: list[tuple[re.Pattern, re.Pattern | None, Rule]] = field(default_factory=list)
     # first token -> [(tokens, rule)], longest first
     phrase_index: dict[str, list[tuple[tuple[str, ...], Rule]]] = field(default_factory=dict)
+    # Where a phrase can start: the one-token phrases, and the first two tokens of the others.
+    phrase_singles: set[str] = field(default_factory=set)
+    phrase_pairs: set[tuple[str, str]] = field(default_factory=set)
     # (regex, anchored, rule, needles): a rule's patterns that start with ^ are tried at the start
     # of a block only (one attempt, not one per character); the others are searched everywhere,
     # but only in blocks that contain one of the needles (see needles_of).
@@ -272,6 +288,10 @@ class RuleSet:
                 toks = phrase_tokens(phrase)
                 if toks:
                     self.phrase_index.setdefault(toks[0], []).append((toks, rule))
+                    if len(toks) == 1:
+                        self.phrase_singles.add(toks[0])
+                    else:
+                        self.phrase_pairs.add(toks[:2])
             if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
                 patterns = [p.removeprefix("(?i)") for p in rule.patterns]
@@ -332,7 +352,10 @@ class RuleSet:
 
         A rule only counts when `text` is no longer than its `max_chars` (or `limit`).
         """
-        folded = fold(text)
+        return self.match_folded(fold(text), limit)
+
+    def match_folded(self, folded: str, limit: int = 300) -> PhraseMatch | None:
+        """match_phrases(text) for folded = fold(text)."""
         words = TOKEN.findall(folded)
         if not words:
             return None
@@ -352,6 +375,17 @@ class RuleSet:
             return None  # most blocks: prose, with no chrome phrase in it
         return self._measure(folded, keys, phrases, found)
 
+    def within(self, folded: str) -> "RuleSet":
+        """These rules, for matching blocks of `folded` (fold() of a page's text) only.
+
+        A block's text is a part of the page's, so a pattern whose needles are nowhere in
+        the page can match none of its blocks: those are left out.
+        """
+        return replace(self,
+                       anchored_anywhere=[e for e in self.anchored_anywhere if e[2] is None or e[2].allow(folded)],
+                       needle_patterns=[e for e in self.needle_patterns if e[0] in folded],
+                       pattern_rules=[e for e in self.pattern_rules if e[3] is None or e[3].allow(folded)])
+
     def _long_rules(self, length: int) -> "RuleSet | None":
         """The phrase rules whose max_chars allows a block of `length` characters, as a RuleSet (cached)."""
         at = bisect.bisect_left(self.phrase_sizes, length)
@@ -367,9 +401,10 @@ class RuleSet:
 
     def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
         """The phrases in a block, left to right, each the longest one at its place: (start, tokens, rule)."""
-        index = self.phrase_index
-        if index.keys().isdisjoint(keys):
+        # Most blocks have a phrase's first word ("to", "you"), far fewer its first two.
+        if self.phrase_singles.isdisjoint(keys) and self.phrase_pairs.isdisjoint(zip(keys, keys[1:])):
             return []
+        index = self.phrase_index
         hits = []
         free = 0  # the first token not in a phrase found already
         for i in [i for i, key in enumerate(keys) if key in index]:

@@ -1,6 +1,8 @@
 """The stages, in order. Read `attempt` top to bottom to see what stripper does."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html
@@ -31,11 +33,18 @@ def content_region(root, sites: tuple[Site, ...], opts: Options) -> list | None:
     for site in sites:
         least = opts.min_article_chars if site.kind == "platform" else opts.min_paragraph_chars
         for selector in site.content:
-            chain = parse_chain(selector)
+            chain = content_chain(selector)
             found = select_lxml(root, chain) if chain else []
             if len(found) == 1 and len(dom.text_of(found[0])) >= least:
                 return found
     return None
+
+
+@lru_cache(maxsize=256)
+def content_chain(selector: str) -> tuple | None:
+    """A profile's content selector, parsed once (every attempt on every page tries it)."""
+    chain = parse_chain(selector)
+    return tuple(chain) if chain else None
 
 
 def _attached(el, root) -> bool:

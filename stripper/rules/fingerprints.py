@@ -29,6 +29,9 @@ from .selectors import SelectorIndex, Simple
 FINGERPRINT_TEXT_CHARS = 20000
 # Elements whose own text is never shown (and can be megabytes).
 HIDDEN = frozenset(("script", "style", "noscript", "template"))
+# What the text walk skips the text of: those, and comments and processing instructions
+# (whose tag is a function).
+SKIPPED = HIDDEN | {etree.Comment, etree.ProcessingInstruction, etree.Entity}
 ATTRIBUTE_VALUES = etree.XPath("//@*", smart_strings=False)
 XPATH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 SUBSTRING_OPS = ("*=", "^=", "$=", "|=")
@@ -219,8 +222,7 @@ def visible_text(root) -> str:
     pieces: list[str] = []
     add = pieces.append
     for el in (body if body is not None else root).iter():
-        tag = el.tag
-        if isinstance(tag, str) and tag not in HIDDEN:  # comments and PIs have a function for a tag
+        if el.tag not in SKIPPED:
             text = el.text
             if text:
                 add(text)

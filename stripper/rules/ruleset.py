@@ -218,6 +218,7 @@ def _key(token: str) -> str:
     return "#" if token.isdigit() else token
 
 
+@lru_cache(maxsize=8192)  # a rule's phrases are tokenized again for every combination of profiles
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
     return tuple(_key(t) for t in TOKEN.findall(fold(phrase)))
 

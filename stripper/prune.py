@@ -399,7 +399,7 @@ class Looks:
     def notable(self, elements):
         """Those of `elements` whose look is something: `of` for each, written out, as most
         elements of every page pass through here."""
-        known, values = self.known, self.values
+        known, values, other = self.known, self.values, self.other
         for el in elements:
             items = el.items()
             if items:
@@ -407,7 +407,7 @@ class Looks:
                 for name, value in items:
                     if name in values:
                         wanted = values[name]
-                        key += (name, value if wanted is None or value in wanted else None)
+                        key += (name, value if wanted is None or value in wanted else other)
                 key = tuple(key)
             else:
                 key = el.tag
@@ -419,26 +419,25 @@ class Looks:
 
     def signature(self, el) -> tuple | str:
         """The tag and the attributes some rule reads. A value that no rule compares with counts
-        as None, so links with different hrefs share one signature, and so do their `Look`s.
+        as `other`, so links with different hrefs share one signature, and so do their `Look`s.
         An element without attributes has its tag for signature."""
         items = el.items()
         if not items:
             return el.tag
         key = [el.tag]
-        values = self.values
+        values, other = self.values, self.other
         for name, value in items:
             if name in values:
                 wanted = values[name]
-                key += (name, value if wanted is None or value in wanted else None)
+                key += (name, value if wanted is None or value in wanted else other)
         return tuple(key)
 
     def look(self, key: tuple | str) -> Look:
         """The look of the elements with this signature, read from the signature alone."""
         if isinstance(key, str):
             tag, attrs = key, {}
-        else:  # a value no rule compares with stands in as `other`, which no rule compares with either
-            tag, other = key[0], self.other
-            attrs = {name: other if value is None else value for name, value in zip(key[1::2], key[2::2])}
+        else:
+            tag, attrs = key[0], dict(zip(key[1::2], key[2::2]))
         if is_hidden(attrs):
             return Look(hidden=True)
         get, class_attr = attrs.get, attrs.get("class")
@@ -510,10 +509,12 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         if not (page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE):
             return False
         return _holds_long_paragraphs([el], root, page)
-    if el.find(".//article") is not None:
+    if not len(el):  # no children: its own text is all its text (an icon, a label)
+        most = len(el.text.strip()) if el.text else 0
+    elif el.find(".//article") is not None:
         return True
-    # Most elements are small next to the page, as a bound worked out in C already shows.
-    most = dom.text_chars_at_most(el)
+    else:  # most elements are small next to the page, as a bound worked out in C already shows
+        most = dom.text_chars_at_most(el)
     if not most:
         return False
     if "text" not in page:

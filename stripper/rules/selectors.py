@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import soupsieve
 
+from .wordsearch import _trie
+
 SIMPLE = re.compile(r"^(?P<tag>[a-zA-Z][\w-]*|\*)?(?P<rest>(?:[#.][\w-]+|\[[^\]\[]+\])*)$")
 PART = re.compile(r"""([#.])([\w-]+)|\[\s*([\w:-]+)\s*(?:([*^$~|]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\]\s]*))\s*(i)?\s*)?\]""")
 
@@ -272,7 +274,7 @@ def _needed_values(entries: list[tuple[Simple, Any]], name: str) -> re.Pattern:
         if not values:
             return ANYTHING
         needed.append(values[0])
-    return re.compile("|".join(re.escape(value) for value in needed))
+    return re.compile(_trie(needed))  # as a trie: it is searched in every class string of a page
 
 
 def parse_chain(selector: str) -> list[Simple] | None:

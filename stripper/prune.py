@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, repeat
 
 from lxml import etree
 
@@ -272,22 +272,22 @@ def is_hidden(el) -> bool:
 def sweep(root, verdict, trace: Trace, judged=None) -> None:
     """Walk the tree top-down; remove each element `verdict` condemns, without looking inside it.
 
-    `verdict(el)` returns None or `(rule, selector, stage, spare)`. `spare` says which
+    `verdict(el, note)` returns None or `(rule, selector, stage, spare)`. `spare` says which
     elements holding the article are kept: "text" (a large share of the page's text,
     for hidden and furniture-named elements) or "prose" (most of the page's paragraph
     text, for selector rules: an article wrapper whose class says "paywall" or "promo").
     A spared element is noted in the trace.
 
-    `judged(elements)`, when given, passes on those of the elements that `verdict` may
-    condemn (a quick test run first: most elements are plain paragraphs and links).
+    `judged(elements)` yields `(element, note)` for those of the elements that `verdict` may
+    condemn, with what it found out about each (by default: every element, with None).
     """
     page: dict = {}  # the page's totals, counted when first needed (see holds_article)
     hits = []
     # lxml's iterator walks the tree in C; below a condemned element it is run on,
     # unjudged, past the condemned element's descendants.
     elements = root.iter(etree.Element)
-    for el in judged(elements) if judged is not None else elements:
-        found = verdict(el)
+    for el, note in judged(elements) if judged is not None else zip(elements, repeat(None)):
+        found = verdict(el, note)
         if found is not None:
             rule, selector, stage, spare = found
             if spare and holds_article(el, root, spare, page):
@@ -341,11 +341,8 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
     walls: set[str] = set()
     looks = Looks(rules, unlikely)
 
-    def verdict(el):
+    def verdict(el, look: Look):
         if el.tag in ("html", "body") or (protected and el in protected):
-            return None
-        look = looks.of(el)
-        if look is NOTHING:
             return None
         if look.hidden:
             return HIDDEN_RULE, None, "prune", "text"
@@ -376,6 +373,7 @@ class Look:
 
 
 NOTHING = Look()
+HIDDEN = Look(hidden=True)
 
 
 class Looks:
@@ -397,8 +395,8 @@ class Looks:
         return look
 
     def notable(self, elements):
-        """Those of `elements` whose look is something: `of` for each, written out, as most
-        elements of every page pass through here."""
+        """`(element, look)` for those of `elements` whose look is something: `of` for each,
+        written out, as most elements of every page pass through here."""
         known, values, other = self.known, self.values, self.other
         for el in elements:
             items = el.items()
@@ -415,7 +413,7 @@ class Looks:
             if look is None:
                 look = known[key] = self.look(key)
             if look is not NOTHING:
-                yield el
+                yield el, look
 
     def signature(self, el) -> tuple | str:
         """The tag and the attributes some rule reads. A value that no rule compares with counts
@@ -439,7 +437,7 @@ class Looks:
         else:
             tag, attrs = key[0], dict(zip(key[1::2], key[2::2]))
         if is_hidden(attrs):
-            return Look(hidden=True)
+            return HIDDEN
         get, class_attr = attrs.get, attrs.get("class")
         walls = frozenset(rule.id for _, rule in self.cut_index.match(tag, get, class_attr, attrs)
                           if rule.paywall) if self.cut_index is not None else frozenset()
@@ -447,9 +445,10 @@ class Looks:
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
             names = dom.class_and_id(attrs)
-            if names:
-                furniture = next((rule for pattern, unless, rule in self.class_rules
-                                  if pattern.search(names) and not (unless and unless.search(names))), None)
+            for pattern, unless, rule in self.class_rules if names else ():
+                if pattern.search(names) and not (unless and unless.search(names)):
+                    furniture = rule
+                    break
         if not walls and not matches and furniture is None:
             return NOTHING
         return Look(False, walls, matches, furniture)

@@ -118,7 +118,8 @@ def test_sweep_never_judges_inside_a_condemned_element_and_goes_on_after_it():
     rule = Rule("r", "test", "test", selectors=("x",))
     judged = []
 
-    def verdict(el):
+    def verdict(el, note):
+        assert note is None
         judged.append(el.get("id"))
         return (rule, None, "prune", None) if el.get("id") in ("a", "c") else None
 
@@ -134,7 +135,8 @@ def test_sweep_stops_when_the_last_element_is_condemned():
     rule = Rule("r", "test", "test", selectors=("x",))
     judged = []
 
-    def verdict(el):
+    def verdict(el, note):
+        assert note is None
         judged.append(el.get("id"))
         return (rule, None, "prune", None) if el.get("id") == "z" else None
 

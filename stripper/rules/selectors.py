@@ -194,9 +194,9 @@ class SelectorIndex:
         if by_id:
             found += [(simple, payload) for simple, payload in by_id if simple.matches(tag, get, classes)]
         for name in wanted:
-            if self._may_match(name, get(name)):
-                found += [(simple, payload) for simple, payload in self.buckets.get(("attr", name), ())
-                          if simple.matches(tag, get, classes)]
+            bucket = self.buckets.get(("attr", name))
+            if bucket and self._may_match(name, get(name)):
+                found += [(simple, payload) for simple, payload in bucket if simple.matches(tag, get, classes)]
         if wanted:
             # Selectors keyed by tag or class that also test other attributes.
             found += [(simple, payload) for simple, payload in tested if simple.matches(tag, get, classes)]

@@ -139,15 +139,3 @@ def text_chars_at_most(el: etree._Element) -> int:
     """An upper bound of `text_chars(el)`, worked out in C: each text piece counts untrimmed,
     with a space after it. 0 means there is no text."""
     return max(int(_TEXT_BOUND(el)), 0)
-
-
-def text_head(el: etree._Element, preview_chars: int = 120) -> str:
-    """`text_size(el, preview_chars)[1]`, reading only the first pieces of text."""
-    head: list[str] = []
-    head_len = 0
-    for piece in filter(None, map(str.strip, el.itertext())):
-        if head_len >= preview_chars:
-            break
-        head.append(piece)
-        head_len += len(piece) + 1
-    return WS.sub(" ", " ".join(head))[:preview_chars]

@@ -192,6 +192,15 @@ def test_text_chars_counts_like_text_size():
     assert dom.text_chars(etree.fromstring("<div> </div>")) == 0
 
 
+def test_text_bound_is_never_below_the_count_and_zero_only_without_text():
+    for markup in ("<div> Hello <b> big </b>\n<i></i> world <p>  </p>again</div>", "<div>ab<b>c</b>d</div>",
+                   "<div><i></i></div>", "<div> </div>", "<div>\xa0x\xa0<br/>y</div>"):
+        el = etree.fromstring(markup)
+        assert dom.text_chars_at_most(el) >= dom.text_chars(el)
+        assert (dom.text_chars_at_most(el) == 0) <= (dom.text_chars(el) == 0)
+    assert dom.text_chars_at_most(etree.fromstring("<div><i></i></div>")) == 0
+
+
 def test_page_text_answers_like_the_whole_count():
     root = etree.fromstring("<body><p> one </p><p>two three</p><div> </div><p>four</p></body>")
     whole = dom.text_chars(root)  # "one two three four"

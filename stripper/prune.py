@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice, repeat
 
 from lxml import etree
 
@@ -268,26 +269,25 @@ def is_hidden(el) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
-def sweep(root, verdict, trace: Trace) -> None:
+def sweep(root, verdict, trace: Trace, judged=None) -> None:
     """Walk the tree top-down; remove each element `verdict` condemns, without looking inside it.
 
-    `verdict(el)` returns None or `(rule, selector, stage, spare)`. `spare` says which
+    `verdict(el, note)` returns None or `(rule, selector, stage, spare)`. `spare` says which
     elements holding the article are kept: "text" (a large share of the page's text,
     for hidden and furniture-named elements) or "prose" (most of the page's paragraph
     text, for selector rules: an article wrapper whose class says "paywall" or "promo").
     A spared element is noted in the trace.
+
+    `judged(elements)` yields `(element, note)` for those of the elements that `verdict` may
+    condemn, with what it found out about each (by default: every element, with None).
     """
     page: dict = {}  # the page's totals, counted when first needed (see holds_article)
     hits = []
     # lxml's iterator walks the tree in C; below a condemned element it is run on,
-    # unjudged, to the element that follows the condemned one.
-    resume = None
-    for el in root.iter(etree.Element):
-        if resume is not None:
-            if el is not resume:
-                continue
-            resume = None
-        found = verdict(el)
+    # unjudged, past the condemned element's descendants.
+    elements = root.iter(etree.Element)
+    for el, note in judged(elements) if judged is not None else zip(elements, repeat(None)):
+        found = verdict(el, note)
         if found is not None:
             rule, selector, stage, spare = found
             if spare and holds_article(el, root, spare, page):
@@ -296,9 +296,8 @@ def sweep(root, verdict, trace: Trace) -> None:
                 found = None
             if found is not None:
                 hits.append((el, rule, selector, stage, spare))
-                resume = _following(el, root)
-                if resume is None:
-                    break
+                descendants = int(_DESCENDANTS(el))
+                next(islice(elements, descendants, descendants), None)  # skipped in C
     hits = _spare_misfiring_rules(root, hits, trace, page)
     for el, rule, selector, stage, _ in hits:
         chars, head = dom.text_size(el)
@@ -306,15 +305,7 @@ def sweep(root, verdict, trace: Trace) -> None:
         dom.drop(el)
 
 
-def _following(el, root):
-    """The first element after `el` and everything inside it, in document order (None: the end)."""
-    node = el
-    while node is not root and node is not None:
-        for sibling in node.itersiblings():
-            if isinstance(sibling.tag, str):
-                return sibling
-        node = node.getparent()
-    return None
+_DESCENDANTS = etree.XPath("count(descendant::*)")
 
 
 def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
@@ -350,11 +341,8 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
     walls: set[str] = set()
     looks = Looks(rules, unlikely)
 
-    def verdict(el):
+    def verdict(el, look: Look):
         if el.tag in ("html", "body") or (protected and el in protected):
-            return None
-        look = looks.of(el)
-        if look is NOTHING:
             return None
         if look.hidden:
             return HIDDEN_RULE, None, "prune", "text"
@@ -369,7 +357,7 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
             return look.furniture, f"[class/id: {dom.class_and_id(el)[:60]}]", "chrome", "text"
         return None
 
-    sweep(root, verdict, trace)
+    sweep(root, verdict, trace, looks.notable)
     return walls
 
 
@@ -385,6 +373,7 @@ class Look:
 
 
 NOTHING = Look()
+HIDDEN = Look(hidden=True)
 
 
 class Looks:
@@ -396,41 +385,70 @@ class Looks:
         self.cut_index = rules.cut_index if rules.cut_index.buckets else None
         self.class_rules = [(word_search(pattern), unless and word_search(unless), rule)
                             for pattern, unless, rule in (rules.class_rules if unlikely else ())]
-        # Attribute name -> values that tell elements apart (None: any value); see `signature`.
-        self.values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
-        self.known = _known_looks(rules, unlikely)
+        self.known, self.values, self.other = _known_looks(rules, unlikely)
 
     def of(self, el) -> Look:
         key = self.signature(el)
         look = self.known.get(key)
         if look is None:
-            look = self.known[key] = self.look(el)
+            look = self.known[key] = self.look(key)
         return look
 
-    def signature(self, el) -> tuple:
+    def notable(self, elements):
+        """`(element, look)` for those of `elements` whose look is something: `of` for each,
+        written out, as most elements of every page pass through here."""
+        known, values, other = self.known, self.values, self.other
+        for el in elements:
+            items = el.items()
+            if items:
+                key = [el.tag]
+                for name, value in items:
+                    if name in values:
+                        wanted = values[name]
+                        key += (name, value if wanted is None or value in wanted else other)
+                key = tuple(key)
+            else:
+                key = el.tag
+            look = known.get(key)
+            if look is None:
+                look = known[key] = self.look(key)
+            if look is not NOTHING:
+                yield el, look
+
+    def signature(self, el) -> tuple | str:
         """The tag and the attributes some rule reads. A value that no rule compares with counts
-        as None, so links with different hrefs share one signature, and so do their `Look`s."""
+        as `other`, so links with different hrefs share one signature, and so do their `Look`s.
+        An element without attributes has its tag for signature."""
+        items = el.items()
+        if not items:
+            return el.tag
         key = [el.tag]
-        values = self.values
-        for name, value in el.items():
+        values, other = self.values, self.other
+        for name, value in items:
             if name in values:
                 wanted = values[name]
-                key += (name, value if wanted is None or value in wanted else None)
+                key += (name, value if wanted is None or value in wanted else other)
         return tuple(key)
 
-    def look(self, el) -> Look:
-        if is_hidden(el):
-            return Look(hidden=True)
-        tag, get, class_attr = el.tag, el.get, el.get("class")
-        walls = frozenset(rule.id for _, rule in self.cut_index.match(tag, get, class_attr, el.keys())
+    def look(self, key: tuple | str) -> Look:
+        """The look of the elements with this signature, read from the signature alone."""
+        if isinstance(key, str):
+            tag, attrs = key, {}
+        else:
+            tag, attrs = key[0], dict(zip(key[1::2], key[2::2]))
+        if is_hidden(attrs):
+            return HIDDEN
+        get, class_attr = attrs.get, attrs.get("class")
+        walls = frozenset(rule.id for _, rule in self.cut_index.match(tag, get, class_attr, attrs)
                           if rule.paywall) if self.cut_index is not None else frozenset()
-        matches = tuple(self.index.match(tag, get, class_attr, el.keys())) if self.index is not None else ()
+        matches = tuple(self.index.match(tag, get, class_attr, attrs)) if self.index is not None else ()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
-            names = dom.class_and_id(el)
-            if names:
-                furniture = next((rule for pattern, unless, rule in self.class_rules
-                                  if pattern.search(names) and not (unless and unless.search(names))), None)
+            names = dom.class_and_id(attrs)
+            for pattern, unless, rule in self.class_rules if names else ():
+                if pattern.search(names) and not (unless and unless.search(names)):
+                    furniture = rule
+                    break
         if not walls and not matches and furniture is None:
             return NOTHING
         return Look(False, walls, matches, furniture)
@@ -439,20 +457,25 @@ class Looks:
 # A Look depends on the signature, the rule set and `unlikely` only, so the Looks worked out
 # on one page serve the next pages with the same rules (and a retry of the same page).
 # By rule set (kept alive by the entry, so its id stays its own) and `unlikely`; bounded.
-_LOOKS: dict[tuple[int, bool], tuple[RuleSet, dict]] = {}
+_LOOKS: dict[tuple[int, bool], tuple[RuleSet, dict, dict, str]] = {}
 LOOKS_PER_RULESET = 50_000
 LOOK_RULESETS = 32
 
 
-def _known_looks(rules: RuleSet, unlikely: bool) -> dict:
+def _known_looks(rules: RuleSet, unlikely: bool) -> tuple[dict, dict, str]:
+    """The rule set's remembered Looks, its attribute table (see `_merge_values`) and a value
+    that none of its rules compares with."""
     entry = _LOOKS.get((id(rules), unlikely))
     if entry is None or entry[0] is not rules:
         if len(_LOOKS) >= LOOK_RULESETS:
             _LOOKS.clear()
-        entry = _LOOKS[(id(rules), unlikely)] = (rules, {})
+        values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
+        # Longer than every value compared with; NUL, which attribute values never hold.
+        other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
+        entry = _LOOKS[(id(rules), unlikely)] = (rules, {}, values, other)
     if len(entry[1]) > LOOKS_PER_RULESET:  # a long batch must not grow memory without bound
         entry[1].clear()
-    return entry[1]
+    return entry[1:]
 
 
 # What `is_hidden` reads: the hidden attribute's presence, aria-hidden="true", and the style.
@@ -485,15 +508,21 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         if not (page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE):
             return False
         return _holds_long_paragraphs([el], root, page)
-    if el.find(".//article") is not None:
+    if not len(el):  # no children: its own text is all its text (an icon, a label)
+        most = len(el.text.strip()) if el.text else 0
+    elif el.find(".//article") is not None:
         return True
-    chars = dom.text_chars(el)
-    if not chars:
+    else:  # most elements are small next to the page, as a bound worked out in C already shows
+        most = dom.text_chars_at_most(el)
+    if not most:
         return False
     if "text" not in page:
         body = root.find("body")
         page["text"] = PageText(body if body is not None else root)
-    if not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
+    if not page["text"].holds_more_than(most, HOLDER_MAX_SHARE):
+        return False
+    chars = dom.text_chars(el)
+    if not chars or not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
         return False
     return _holds_long_paragraphs([el], root, page)
 
@@ -510,9 +539,10 @@ class PageText:
     as the questions asked need: most elements are shown to be small after a few lines."""
 
     def __init__(self, el) -> None:
-        self.pieces = map(str.strip, el.itertext())
+        self.pieces = map(len, map(str.strip, el.itertext()))
         self.counted = -1  # one space between pieces: -1 + the sum of (length + 1)
         self.finished = False
+        self.batch = 16  # pieces counted at a time, doubling: counted in C, few for small questions
 
     def size(self) -> int:
         """What is counted so far; the whole size once `finished`."""
@@ -524,11 +554,11 @@ class PageText:
         while chars > self.size() * share:
             if self.finished:
                 return True
-            piece = next(self.pieces, None)
-            if piece is None:
+            sizes = list(islice(self.pieces, self.batch))
+            if not sizes:
                 self.finished = True
-            elif piece:
-                self.counted += len(piece) + 1
+            self.counted += sum(sizes) + len(sizes) - sizes.count(0)
+            self.batch = min(self.batch * 2, 1024)
         return False
 
 

@@ -230,7 +230,7 @@ def test_sweep_removes_outermost_hits_only():
                      "<p class=x>b</p><p>c</p></body></html>")
     rule = prune.HIDDEN_RULE
     trace = Trace()
-    prune.sweep(root, lambda el: (rule, None, "prune", None) if el.get("class") == "x" else None, trace)
+    prune.sweep(root, lambda el, _: (rule, None, "prune", None) if el.get("class") == "x" else None, trace)
     assert [e.preview for e in trace.events] == ["a", "b"]
     assert "".join(root.itertext()) == "c"
 

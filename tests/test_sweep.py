@@ -118,7 +118,8 @@ def test_sweep_never_judges_inside_a_condemned_element_and_goes_on_after_it():
     rule = Rule("r", "test", "test", selectors=("x",))
     judged = []
 
-    def verdict(el):
+    def verdict(el, note):
+        assert note is None
         judged.append(el.get("id"))
         return (rule, None, "prune", None) if el.get("id") in ("a", "c") else None
 
@@ -134,7 +135,8 @@ def test_sweep_stops_when_the_last_element_is_condemned():
     rule = Rule("r", "test", "test", selectors=("x",))
     judged = []
 
-    def verdict(el):
+    def verdict(el, note):
+        assert note is None
         judged.append(el.get("id"))
         return (rule, None, "prune", None) if el.get("id") == "z" else None
 
@@ -188,6 +190,15 @@ def test_text_chars_counts_like_text_size():
     assert dom.text_chars(el) == dom.text_size(el)[0] == len("Hello big world again")
     assert dom.text_size(el, preview_chars=8)[1] == "Hello bi"
     assert dom.text_chars(etree.fromstring("<div> </div>")) == 0
+
+
+def test_text_bound_is_never_below_the_count_and_zero_only_without_text():
+    for markup in ("<div> Hello <b> big </b>\n<i></i> world <p>  </p>again</div>", "<div>ab<b>c</b>d</div>",
+                   "<div><i></i></div>", "<div> </div>", "<div>\xa0x\xa0<br/>y</div>"):
+        el = etree.fromstring(markup)
+        assert dom.text_chars_at_most(el) >= dom.text_chars(el)
+        assert (dom.text_chars_at_most(el) == 0) <= (dom.text_chars(el) == 0)
+    assert dom.text_chars_at_most(etree.fromstring("<div><i></i></div>")) == 0
 
 
 def test_page_text_answers_like_the_whole_count():

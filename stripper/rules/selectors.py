@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import soupsieve
 
+from .wordsearch import _trie
+
 SIMPLE = re.compile(r"^(?P<tag>[a-zA-Z][\w-]*|\*)?(?P<rest>(?:[#.][\w-]+|\[[^\]\[]+\])*)$")
 PART = re.compile(r"""([#.])([\w-]+)|\[\s*([\w:-]+)\s*(?:([*^$~|]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\]\s]*))\s*(i)?\s*)?\]""")
 
@@ -119,6 +121,9 @@ class SelectorIndex:
         # attribute (`[class*=paywall]`, `[id^=ad-]`) needs in it: most class and id strings
         # have none, and skip the whole bucket.
         self._needles: dict[str, re.Pattern] | None = None  # worked out on the first match
+        # The tags and class names that key buckets, and whether one holds `*`: most tag and
+        # class combinations meet none of them (worked out on the first match).
+        self._keys: tuple[frozenset[str], frozenset[str], bool] | None = None
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -128,6 +133,7 @@ class SelectorIndex:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
             (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))
             self._needles = None
+            self._keys = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.clear()
             self._values = None
@@ -172,11 +178,12 @@ class SelectorIndex:
         if isinstance(class_attr, list):
             class_attr = " ".join(class_attr)
         key = (tag, class_attr)
-        plain = self._cache.get(key)
-        if plain is None:
+        known = self._cache.get(key)
+        if known is None:
             if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
                 self._cache.clear()
-            plain = self._cache[key] = self._match_plain(tag, class_attr)
+            known = self._cache[key] = self._by_tag_and_class(tag, class_attr)
+        plain, tested = known
         el_id = get("id")
         by_id = self.buckets.get(("id", el_id)) if el_id else None
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
@@ -187,13 +194,12 @@ class SelectorIndex:
         if by_id:
             found += [(simple, payload) for simple, payload in by_id if simple.matches(tag, get, classes)]
         for name in wanted:
-            if self._may_match(name, get(name)):
-                found += [(simple, payload) for simple, payload in self.buckets.get(("attr", name), ())
-                          if simple.matches(tag, get, classes)]
+            bucket = self.buckets.get(("attr", name))
+            if bucket and self._may_match(name, get(name)):
+                found += [(simple, payload) for simple, payload in bucket if simple.matches(tag, get, classes)]
         if wanted:
             # Selectors keyed by tag or class that also test other attributes.
-            found += [(simple, payload) for simple, payload in self._attr_tested(tag, class_attr)
-                      if simple.matches(tag, get, classes)]
+            found += [(simple, payload) for simple, payload in tested if simple.matches(tag, get, classes)]
         return found
 
     def _may_match(self, name: str, value: Any) -> bool:
@@ -227,14 +233,23 @@ class SelectorIndex:
         return tuple((simple, payload) for simple, payload in self._candidates(self._plain, tag, class_attr)
                      if simple.matches(tag, get, classes))
 
-    def _attr_tested(self, tag: str, class_attr: str | None) -> list:
-        key = ("attr-tested", tag, class_attr)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._candidates(self._tested, tag, class_attr)
-        return found
+    def _by_tag_and_class(self, tag: str, class_attr: str | None) -> tuple[tuple, tuple]:
+        """What a tag and class attribute decide: the selectors without other attribute tests
+        that they match, and the candidates among the selectors with such tests."""
+        if self._keys is None:
+            self._keys = (frozenset(name for kind, name in self.buckets if kind == "tag"),
+                          frozenset(name for kind, name in self.buckets if kind == "class"),
+                          ("any", "") in self.buckets)
+        tags, class_names, anything = self._keys
+        if (tag not in tags and not anything and (not class_attr or class_names.isdisjoint(class_attr.split())
+                                                   and not (("attr", "class") in self.buckets
+                                                            and self._may_match("class", class_attr)))):
+            return NO_BUCKET
+        return self._match_plain(tag, class_attr), tuple(self._candidates(self._tested, tag, class_attr))
 
 
+# What `_by_tag_and_class` says of most combinations: one shared value, as a cache holds many.
+NO_BUCKET: tuple[tuple, tuple] = ((), ())
 # Attributes that are part of the cache key: selectors testing only these give one
 # answer per tag/class combination.
 PLAIN_ATTRS = frozenset({"class"})
@@ -259,7 +274,7 @@ def _needed_values(entries: list[tuple[Simple, Any]], name: str) -> re.Pattern:
         if not values:
             return ANYTHING
         needed.append(values[0])
-    return re.compile("|".join(re.escape(value) for value in needed))
+    return re.compile(_trie(needed))  # as a trie: it is searched in every class string of a page
 
 
 def parse_chain(selector: str) -> list[Simple] | None:

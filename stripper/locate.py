@@ -40,6 +40,8 @@ POSITIVE = re.compile(
 # The same searches, five times faster (see rules/wordsearch.py).
 NEGATIVE_WORDS = WordSearch(NEGATIVE)
 POSITIVE_WORDS = WordSearch(POSITIVE)
+# Two names in three hold neither kind of word: one search for both tells them apart.
+ANY_WORDS = WordSearch(re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}", re.I))
 SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
 NO_SCORE_TAGS = frozenset({"html", "body", "head"})
 # Readability's look at the runners-up: this many top candidates are compared...
@@ -69,12 +71,20 @@ def class_weight(el) -> int:
 @lru_cache(maxsize=4096)  # scoring and the conditional cleaner weigh the same elements
 def name_weight(name: str) -> int:
     """-25 for a furniture class or id name, +25 for an article one, 0 for both or neither."""
-    weight = 0
-    if NEGATIVE_WORDS.search(name) or NEGATIVE_HID.search(name):
-        weight -= 25
-    if POSITIVE_WORDS.search(name):
-        weight += 25
-    return weight
+    negative = positive = False
+    if ANY_WORDS.search(name):
+        negative = NEGATIVE_WORDS.search(name)
+        positive = POSITIVE_WORDS.search(name)
+    if not negative:
+        negative = is_hid(name)
+    return (-25 if negative else 0) + (25 if positive else 0)
+
+
+def is_hid(name: str) -> bool:
+    """NEGATIVE_HID.search(name), without `re` for ASCII names."""
+    if name.isascii():
+        return " hid " in f" {name.lower()} "
+    return NEGATIVE_HID.search(name) is not None
 
 
 @dataclass

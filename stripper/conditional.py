@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import dom
-from .locate import Stats, class_weight
+from .locate import NO_COUNTS, Stats, class_weight
 from .options import Options
 from .trace import BuiltinRule, Trace
 
@@ -49,7 +49,7 @@ def verdict(el, stats: Stats, opts: Options):
         return LINK_LIST if length and density > opts.max_link_density else None
     if not opts.clean_conditionally or stats.commas.get(el, 0) >= PROSE_COMMAS:
         return None
-    p, img, li, heads = stats.counts.get(el, (0, 0, 0, 0))
+    p, img, li, heads = stats.counts.get(el, NO_COUNTS)
     heading_share = heads / length if length else 0
     if ((img > 1 and p / img < 0.5)
             or (li - 100 > p)
@@ -63,18 +63,21 @@ def verdict(el, stats: Stats, opts: Options):
 def _plan(region: list, stats: Stats, opts: Options, spared: set) -> list:
     """(element, rule) for each condemned container; `spared` ones are looked into instead."""
     cards = stats.cards or set()
+    # lxml finds the candidates in C; the rest of the tree needs no verdict.
+    tags = CONDITIONAL.union(card.tag for card in cards) if cards else CONDITIONAL
     plan = []
     for top in region:
-        # Outermost first: once a container is condemned its insides need no verdict.
-        stack = [top]
-        while stack:
-            el = stack.pop()
-            if el is not top and (el.tag in CONDITIONAL or el in cards) and el.getparent() is not None:
-                rule = verdict(el, stats, opts)
-                if rule is not None and not (rule is NEGATIVE_CLASS and el in spared):
-                    plan.append((el, rule))
-                    continue
-            stack.extend(child for child in el if isinstance(child.tag, str))
+        condemned = []
+        inside = set()  # candidates below a condemned container: gone with it, no verdict needed
+        for el in top.iter(*tags):
+            if el is top or el in inside or (el.tag not in CONDITIONAL and el not in cards):
+                continue
+            rule = verdict(el, stats, opts)
+            if rule is not None and not (rule is NEGATIVE_CLASS and el in spared):
+                condemned.append((el, rule))
+                inside.update(el.iter(*tags))
+        # The trace lists a region's removals from its end backwards.
+        plan.extend(reversed(condemned))
     return plan
 
 

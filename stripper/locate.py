@@ -40,7 +40,8 @@ POSITIVE = re.compile(
 # The same searches, five times faster (see rules/wordsearch.py).
 NEGATIVE_WORDS = WordSearch(NEGATIVE)
 POSITIVE_WORDS = WordSearch(POSITIVE)
-COMMAS = re.compile(r"[,，、،;]")
+# Two names in three hold neither kind of word: one search for both tells them apart.
+ANY_WORDS = WordSearch(re.compile(f"{NEGATIVE.pattern}|{POSITIVE.pattern}", re.I))
 SENTENCE_END = re.compile(r"[.!?。…\"”]\s*$|[.!?]\s")
 NO_SCORE_TAGS = frozenset({"html", "body", "head"})
 # Readability's look at the runners-up: this many top candidates are compared...
@@ -70,23 +71,33 @@ def class_weight(el) -> int:
 @lru_cache(maxsize=4096)  # scoring and the conditional cleaner weigh the same elements
 def name_weight(name: str) -> int:
     """-25 for a furniture class or id name, +25 for an article one, 0 for both or neither."""
-    weight = 0
-    if NEGATIVE_WORDS.search(name) or NEGATIVE_HID.search(name):
-        weight -= 25
-    if POSITIVE_WORDS.search(name):
-        weight += 25
-    return weight
+    negative = positive = False
+    if ANY_WORDS.search(name):
+        negative = NEGATIVE_WORDS.search(name)
+        positive = POSITIVE_WORDS.search(name)
+    if not negative:
+        negative = is_hid(name)
+    return (-25 if negative else 0) + (25 if positive else 0)
+
+
+def is_hid(name: str) -> bool:
+    """NEGATIVE_HID.search(name), without `re` for ASCII names."""
+    if name.isascii():
+        return " hid " in f" {name.lower()} "
+    return NEGATIVE_HID.search(name) is not None
 
 
 @dataclass
 class Stats:
-    """Per-element figures computed bottom-up in one pass."""
+    """Per-element figures computed bottom-up in one pass. Elements whose figure is 0 (or
+    all 0) are left out of link_chars, commas and counts."""
 
     chars: dict  # element -> characters of text (whitespace trimmed, roughly)
     link_chars: dict  # element -> characters inside <a>
-    has_block: dict  # element -> contains a block-level descendant
+    blocks: set  # elements with a block-level element below them
     commas: dict  # element -> commas in its text
     counts: dict  # element -> (paragraphs, images, list items, heading chars) below it
+    holders: list  # non-inline elements with text of their own, beside any blocks, in document order
     scores: dict = None  # element -> content score, once scored
     cards: set = None  # teaser cards: a linked headline and a short excerpt of another page
 
@@ -96,53 +107,92 @@ class Stats:
 
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+COUNTED_TAGS = HEADING_TAGS | {"p", "img", "li"}
+NO_COUNTS = (0, 0, 0, 0)
+
+
+def count_commas(text: str) -> int:
+    """Commas (Latin, CJK, Arabic) and semicolons in `text`; str.count is several times faster
+    than a regex, and ASCII text holds only the first two."""
+    n = text.count(",") + text.count(";")
+    if not text.isascii():
+        n += text.count("，") + text.count("、") + text.count("،")
+    return n
 
 
 def measure(root) -> tuple[list, Stats]:
     elements = list(root.iter(etree.Element))
+    # Each element's figures start as what its children added, then it adds its own text
+    # and passes the sums (with its tail) on to its parent; figures that stay 0 are never stored.
     chars: dict = {}
     links: dict = {}
-    has_block: dict = {}
+    blocks: set = set()
     commas: dict = {}
     counts: dict = {}
-    count_commas = COMMAS.findall
+    nested: dict = {}  # element -> characters of its block-level children
+    holders: list = []
     for el in reversed(elements):  # children before parents
+        tag = el.tag
+        own = chars.get(el, 0)
+        n_commas = commas.get(el, 0)
         text = el.text
         if text:
-            own = len(text.strip())
-            n_commas = len(count_commas(text))
-        else:
-            own = n_commas = 0
-        link = 0
-        block = False
-        p = img = li = heads = 0
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            tail = child.tail
-            if tail:
-                own += len(tail.strip())
-                n_commas += len(count_commas(tail))
-            child_chars = chars[child]
-            own += child_chars
-            link += links[child]
-            n_commas += commas[child]
-            cp, ci, cl, ch = counts[child]
-            p += cp + (tag == "p")
-            img += ci + (tag == "img")
-            li += cl + (tag == "li")
-            heads += child_chars if tag in HEADING_TAGS else ch
-            if not block and (tag not in INLINE or has_block[child]):
-                block = True
-        if el.tag == "a":
-            link = own
+            text = text.strip()
+            if text:
+                own += len(text)
+                n_commas += count_commas(text)
         chars[el] = own
-        links[el] = link
-        has_block[el] = block
-        commas[el] = n_commas
-        counts[el] = (p, img, li, heads)
-    return elements, Stats(chars, links, has_block, commas, counts)
+        if n_commas:
+            commas[el] = n_commas
+        link = own if tag == "a" else links.get(el, 0)
+        if link:
+            links[el] = link
+        inline = tag in INLINE
+        if not inline and own > nested.get(el, 0):
+            holders.append(el)
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if not inline:
+            blocks.add(parent)
+            if own:
+                nested[parent] = nested.get(parent, 0) + own
+        elif el in blocks:
+            blocks.add(parent)
+        below = counts.get(el)
+        if below is not None or tag in COUNTED_TAGS:
+            _count(counts, parent, tag, below or NO_COUNTS, own)
+        tail = el.tail
+        if tail:
+            tail = tail.strip()
+            if tail:
+                own += len(tail)
+                n_commas += count_commas(tail)
+        if own:
+            chars[parent] = chars.get(parent, 0) + own
+            if link:
+                links[parent] = links.get(parent, 0) + link
+            if n_commas:
+                commas[parent] = commas.get(parent, 0) + n_commas
+    holders.reverse()
+    return elements, Stats(chars, links, blocks, commas, counts, holders)
+
+
+def _count(counts: dict, parent, tag: str, below: tuple, chars: int) -> None:
+    """Add a child's counts, and the child itself, to its parent's: the chars of a heading
+    replace those of the headings inside it."""
+    p, img, li, heads = below
+    if tag == "p":
+        p += 1
+    elif tag == "img":
+        img += 1
+    elif tag == "li":
+        li += 1
+    elif tag in HEADING_TAGS:
+        heads = chars
+    above = counts.get(parent)
+    counts[parent] = (p, img, li, heads) if above is None else (
+        above[0] + p, above[1] + img, above[2] + li, above[3] + heads)
 
 
 def direct_text(el) -> str:
@@ -154,20 +204,21 @@ def direct_text(el) -> str:
     return "".join(parts)
 
 
-def find_cards(elements: list, stats: Stats) -> set:
+def find_cards(root, stats: Stats) -> set:
     """Teaser cards: the largest small container around a headline that links elsewhere.
 
     A heading that is a link announces another page; its excerpt is not this
     article's prose, however well written.
     """
     linked = []
-    for el in elements:
-        tag = el.tag
-        if tag in HEADING_TAGS:
-            if stats.link_chars[el] and stats.link_chars[el] >= stats.chars[el] * 0.5:
-                linked.append(el)
-        elif tag == "a" and stats.counts[el][3]:  # a link wrapping a heading
-            linked.append(el)
+    wrapping = set()  # links wrapping a heading
+    for heading in root.iter(HEADING_TAGS):
+        link_chars = stats.link_chars.get(heading)
+        if link_chars and link_chars >= stats.chars[heading] * 0.5:
+            linked.append(heading)
+        if stats.chars[heading]:
+            wrapping.update(heading.iterancestors("a"))
+    linked += wrapping
     headings_below: dict = {}
     chains = []
     for h in linked:
@@ -198,6 +249,27 @@ def in_card(el, cards: set) -> bool:
     return False
 
 
+# Elements that never vote: inline ones and the document's frame.
+NON_VOTERS = INLINE | NO_SCORE_TAGS
+# Containers whose loose text of their own (div + <br> pages) votes like a paragraph.
+LOOSE_TEXT_VOTERS = frozenset({"div", "section", "article", "td", "main", "font", "center", "blockquote"})
+# Blocks without blocks inside that are not paragraphs.
+NON_PARAGRAPHS = frozenset({"li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "th", "figcaption", "caption",
+                            "address", "nav", "footer", "aside", "label", "option"})
+
+
+def _targets(start, levels: int) -> list:
+    """(container, divider of the vote's points) for the containers a vote from `start`
+    reaches: it and its ancestors, `levels` at most."""
+    targets = []
+    node = start
+    while node is not None and len(targets) < levels and node.tag not in NO_SCORE_TAGS:
+        level = len(targets)
+        targets.append((node, 1 if level == 0 else (2 if level == 1 else level * 3)))
+        node = node.getparent()
+    return targets
+
+
 def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
     """Content scores for candidate containers, and the prose each element holds.
 
@@ -206,50 +278,55 @@ def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
     compared with the sections it holds however deep they sit.
     """
     scores: dict = {}
-    prose: dict = {}
+    prose: dict = {}  # first each paragraph's own length, then summed up the tree below
     levels = opts.score_ancestor_levels
-    for el in elements:
+    blocks, chars, cards = stats.blocks, stats.chars, stats.cards
+    # Elements without text of their own have no paragraph to vote with (unless even empty
+    # ones are asked to vote).
+    voters = stats.holders if opts.min_paragraph_chars > 0 else elements
+    chains: dict = {}  # where a vote starts -> the containers it reaches (siblings share theirs)
+    for el in voters:
         tag = el.tag
-        if tag in INLINE or tag in NO_SCORE_TAGS:
+        if tag in NON_VOTERS:
             continue
-        if stats.has_block[el]:
-            # A container with loose text of its own (div + <br> pages) votes like a paragraph.
-            if tag not in ("div", "section", "article", "td", "main", "font", "center", "blockquote"):
+        block = el in blocks
+        if block:
+            if tag not in LOOSE_TEXT_VOTERS:
                 continue
             text = direct_text(el)
             length = len(text.strip())
         else:
-            if tag in ("li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "th", "figcaption", "caption",
-                       "address", "nav", "footer", "aside", "label", "option"):
+            if tag in NON_PARAGRAPHS:
                 continue
-            length = stats.chars[el]
+            length = chars[el]
             text = None
         if length < opts.min_paragraph_chars:
             continue
-        if stats.cards and in_card(el, stats.cards):
+        if cards and in_card(el, cards):
             continue
         # A paragraph's commas are those `measure` counted in all its text (the tree holds no
         # comments by now, whose tails only itertext would see).
-        commas = stats.commas[el] if text is None else len(COMMAS.findall(text))
+        commas = stats.commas.get(el, 0) if text is None else count_commas(text)
         points = 1 + commas + min(length // 100, 3)
-        if stats.has_block[el] or stats.link_density(el) < PROSE_MAX_LINK_DENSITY:
-            node = el
-            while node is not None:
-                prose[node] = prose.get(node, 0) + length
-                node = node.getparent()
-        target = el if stats.has_block[el] else el.getparent()
-        level = 0
-        while target is not None and level < levels:
-            if target.tag in NO_SCORE_TAGS:
-                break
+        if block or stats.link_density(el) < PROSE_MAX_LINK_DENSITY:
+            prose[el] = length
+        start = el if block else el.getparent()
+        targets = chains.get(start)
+        if targets is None:
+            targets = chains[start] = _targets(start, levels)
+        for target, divider in targets:
             if target not in scores:
                 scores[target] = TAG_BASE.get(target.tag, 0) + (class_weight(target) if opts.weight_classes else 0)
-            divider = 1 if level == 0 else (2 if level == 1 else level * 3)
             scores[target] += points / divider
-            target = target.getparent()
-            level += 1
     for el in scores:
         scores[el] *= 1 - stats.link_density(el)
+    if prose:
+        for el in reversed(elements):  # children before parents
+            held = prose.get(el)
+            if held is not None:
+                parent = el.getparent()
+                if parent is not None:
+                    prose[parent] = prose.get(parent, 0) + held
     return scores, prose
 
 
@@ -311,7 +388,7 @@ def locate(root, opts: Options) -> tuple[list, Stats]:
     if body is None:
         body = root
     elements, stats = measure(root)
-    stats.cards = find_cards(elements, stats)
+    stats.cards = find_cards(root, stats)
     scores, prose = score(elements, stats, opts)
     stats.scores = scores
     best, best_score = top_candidate(scores, prose, stats, body)
@@ -332,7 +409,7 @@ def locate(root, opts: Options) -> tuple[list, Stats]:
         bonus = best_score * 0.2 if best_class and sibling.get("class") == best_class else 0
         if sibling in scores and scores[sibling] + bonus >= threshold:
             region.append(sibling)
-        elif sibling.tag == "p" or (sibling.tag in ("div", "section") and not stats.has_block[sibling]):
+        elif sibling.tag == "p" or (sibling.tag in ("div", "section") and sibling not in stats.blocks):
             length = stats.chars[sibling]
             density = stats.link_density(sibling)
             if length > 80 and density < 0.25:

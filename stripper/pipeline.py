@@ -1,9 +1,8 @@
 """The stages, in order. Read `attempt` top to bottom to see what stripper does."""
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
-
-from lxml import etree
 
 from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html
 from . import text as textinput
@@ -57,11 +56,14 @@ def _attached(el, root) -> bool:
     return False
 
 
-def attempt(text: str, opts: Options, url: str | None, known: dict | None = None) -> tuple[Article, Trace] | None:
+def attempt(text: str, opts: Options, url: str | None, known: dict | None = None,
+            root=None) -> tuple[Article, Trace] | None:
     """One pass over the page. `known` carries what an earlier attempt on the same page read
-    (see `read_page_facts`); it is filled on the first."""
+    (see `read_page_facts`); it is filled on the first. `root`: the page already parsed, for
+    this attempt to change at will."""
     trace = Trace()
-    root = dom.parse(text)
+    if root is None:
+        root = dom.parse(text)
     if root is None:
         return None
     prune.flatten_deep(root, opts.max_depth, trace)
@@ -153,8 +155,14 @@ def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
             sites, host, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules))
     best: tuple[Article, Trace] | None = None
     known: dict = {}
-    for relax in ATTEMPTS:
-        result = attempt(text, opts.but(**relax), opts.url, known)
+    parsed = None  # the page as parsed, kept once a retry is needed: a copy costs half a parse
+    for number, relax in enumerate(ATTEMPTS):
+        root = None
+        if number == 1:
+            parsed = dom.parse(text)
+        if parsed is not None:
+            root = parsed if number == len(ATTEMPTS) - 1 else copy.deepcopy(parsed)
+        result = attempt(text, opts.but(**relax), opts.url, known, root)
         if result is None:
             break
         if best is None or len(result[0].text) > len(best[0].text):

@@ -450,3 +450,15 @@ def test_retries_reuse_the_page_facts_read_by_the_first_attempt(monkeypatch):
     article, _ = pipeline.extract(page, Options())
     assert len(attempts) == len(pipeline.ATTEMPTS) and len(calls) == 1
     assert article.title == "Bridge approved" and article.author == "Jane Doe"
+
+
+def test_retries_parse_the_page_once_more_and_copy_it(monkeypatch):
+    from stripper import pipeline
+    from stripper.options import Options
+
+    parses = []
+    real = dom.parse
+    monkeypatch.setattr(pipeline.dom, "parse", lambda text: parses.append(text) or real(text))
+    page = '<html><body><div class="sidebar"><p>A short note, too short for an article.</p></div></body></html>'
+    pipeline.extract(page, Options())
+    assert len(parses) == 2  # the first attempt's own, and the one later attempts copy

@@ -55,7 +55,8 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     root = dom.parse(text)
     if root is None:
         return None
-    streamed.reveal(root, trace)
+    if streamed.PLACEHOLDER_TEXT in text:
+        streamed.reveal(root, trace)
     prune.flatten_deep(root, opts.max_depth, trace)
     root = prune.simplify_huge(root, opts.max_elements, trace)
     # What the page says about itself, read before anything is removed.

@@ -17,6 +17,8 @@ from lxml import etree
 from . import dom
 from .trace import BuiltinRule, Trace
 
+# Pages without this text have no placeholders: the tree need not be searched.
+PLACEHOLDER_TEXT = '<template id="'
 SECTIONS = etree.XPath('//div[@hidden][starts-with(@id, "S:")]')
 PLACEHOLDERS = etree.XPath('//template[starts-with(@id, "B:") or starts-with(@id, "P:")]')
 SCRIPTS = etree.XPath('//script/text()', smart_strings=False)

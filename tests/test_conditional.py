@@ -47,3 +47,15 @@ def test_inside_a_spared_container_furniture_names_are_judged_again():
                           "<div><p>" + "Get the free guide by email and we send it today. " * 12 + "</p></div>")
     assert text.count("A cold start is everything") == 6  # the widgets of the layout hold the article
     assert "Follow us" not in text  # the real sidebar beside them does not
+
+
+def test_a_furniture_named_wrapper_of_a_data_table_is_judged_by_its_table():
+    rows = "".join(f"<tr><td>Week {i}</td><td>Run {i} km</td><td>Rest</td></tr>" for i in range(1, 6))
+    text, trace = cleaned(f"<div><p>{SENTENCE * 4}</p></div><div class='scrollable-table'><table>{rows}</table></div>")
+    assert "Week 3Run 3 km" in text
+    assert "negative-class" not in trace.rule_ids()
+    # A furniture-named table of links is still furniture.
+    links = "".join(f"<tr><td><a href='/{i}'>Story {i} headline</a></td><td><a href='/{i}'>More</a></td></tr>"
+                    for i in range(5))
+    text, trace = cleaned(f"<div><p>{SENTENCE * 4}</p></div><div class='sidebar-table'><table>{links}</table></div>")
+    assert "Story 3" not in text

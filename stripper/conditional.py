@@ -40,11 +40,14 @@ def verdict(el, stats: Stats, opts: Options):
     if stats.cards and el in stats.cards:
         return TEASER
     weight = class_weight(el) if opts.weight_classes else 0
-    if weight + (stats.scores or {}).get(el, 0) < 0 and not _wraps_data_table(el, stats):
+    is_list = el.tag in LISTS
+    # A list's score starts below zero (its tag's base): without a furniture name it is
+    # judged by its links, like any list.
+    if (weight + (stats.scores or {}).get(el, 0) < 0 and not (is_list and weight >= 0)
+            and not _wraps_data_table(el, stats)):
         return NEGATIVE_CLASS
     length = stats.chars.get(el, 0)
     density = stats.link_density(el)
-    is_list = el.tag in LISTS
     if is_list:
         return LINK_LIST if length and density > opts.max_link_density else None
     if not opts.clean_conditionally or stats.commas.get(el, 0) >= PROSE_COMMAS:

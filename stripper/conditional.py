@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import dom
-from .locate import NO_COUNTS, Stats, class_weight
+from .locate import NO_COUNTS, PROSE_MAX_LINK_DENSITY, Stats, class_weight
 from .options import Options
 from .trace import BuiltinRule, Trace
 
@@ -27,6 +27,10 @@ MAX_SPARING_ROUNDS = 4
 # Prose has a comma every few sentences; a list of links or labels has next to none.
 PROSE_CHARS_PER_COMMA = 400
 PROSE_FURNITURE = re.compile(r"comment|scroll|gallery|carousel|slide", re.I)
+# A wrapper named for how it scrolls or responds ("table-scroll", "scrollable-table") is
+# judged by its table: a data table (rows of cells, not a list of links) is article.
+DATA_TABLE_SHARE = 0.9
+DATA_TABLE_MIN_ROWS = 3
 
 
 FISHY = BuiltinRule("fishy-block", "container that looks like furniture: link-heavy, image-heavy or list-heavy")
@@ -40,11 +44,14 @@ def verdict(el, stats: Stats, opts: Options):
     if stats.cards and el in stats.cards:
         return TEASER
     weight = class_weight(el) if opts.weight_classes else 0
-    if weight + (stats.scores or {}).get(el, 0) < 0:
+    is_list = el.tag in LISTS
+    # A list's score starts below zero (its tag's base): without a furniture name it is
+    # judged by its links, like any list.
+    if (weight + (stats.scores or {}).get(el, 0) < 0 and not (is_list and weight >= 0)
+            and not _wraps_data_table(el, stats)):
         return NEGATIVE_CLASS
     length = stats.chars.get(el, 0)
     density = stats.link_density(el)
-    is_list = el.tag in LISTS
     if is_list:
         return LINK_LIST if length and density > opts.max_link_density else None
     if not opts.clean_conditionally or stats.commas.get(el, 0) >= PROSE_COMMAS:
@@ -58,6 +65,16 @@ def verdict(el, stats: Stats, opts: Options):
             or (weight >= 25 and density > 0.5)):
         return FISHY
     return None
+
+
+def _wraps_data_table(el, stats: Stats) -> bool:
+    """Does `el` hold one table, of rows of several cells, with nearly all of its text?"""
+    tables = list(el.iter("table"))
+    if len(tables) != 1 or stats.chars.get(tables[0], 0) < DATA_TABLE_SHARE * stats.chars.get(el, 0):
+        return False
+    rows = tables[0].findall(".//tr")
+    return (len(rows) >= DATA_TABLE_MIN_ROWS and any(len(row) >= 2 for row in rows)
+            and stats.link_density(tables[0]) <= PROSE_MAX_LINK_DENSITY)
 
 
 def _plan(region: list, stats: Stats, opts: Options, spared: set) -> list:

@@ -16,6 +16,10 @@ XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # The parser lets C0 controls through in text, but lxml refuses them when text is assigned.
 UNSETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WS = re.compile(r"\s+")
+# React's streamed sections close their fallback with the comment <!--/$-->, which the parser
+# drops: it is kept as this element, for `streamed.reveal`.
+STREAM_PLACEHOLDER = '<template id="B:'
+STREAM_END = "<template data-stream-end></template>"
 
 
 def parse(text: str) -> etree._Element | None:
@@ -23,6 +27,8 @@ def parse(text: str) -> etree._Element | None:
     text = XML_PROLOGUE.sub("", text, count=1).replace("\x00", "")
     if not text or text.isspace():
         return None
+    if STREAM_PLACEHOLDER in text:
+        text = text.replace("<!--/$-->", STREAM_END)
     data = text.encode("utf-8", "replace")  # lone surrogates become '?', never an exception
     try:
         root = etree.fromstring(data, PARSER)

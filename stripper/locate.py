@@ -34,6 +34,9 @@ NEGATIVE = re.compile(
     r"outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|"
     r"newsletter|subscribe|signup|teaser|recirc|byline|credit", re.I)
 NEGATIVE_HID = re.compile(r"(?:^| )hid(?: |$)", re.I)
+# Layout utility classes (Tailwind and the like) say how a box scrolls or clips, not what it
+# holds: "overflow-hidden", "overflow-x-scroll", "md:overflow-auto", "scroll-mt-4".
+LAYOUT_UTILITY = re.compile(r"(?:^|\s)(?:[\w-]+:)*(?:overflow(?:-[xy])?-\w+|scroll-[\w.-]+|scrollbar-[\w-]+)(?=\s|$)")
 POSITIVE = re.compile(
     r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose|"
     r"artikel|texto|testo|tekst|inhalt|contenu", re.I)
@@ -71,6 +74,8 @@ def class_weight(el) -> int:
 @lru_cache(maxsize=4096)  # scoring and the conditional cleaner weigh the same elements
 def name_weight(name: str) -> int:
     """-25 for a furniture class or id name, +25 for an article one, 0 for both or neither."""
+    if "overflow" in name or "scroll" in name:
+        name = LAYOUT_UTILITY.sub(" ", name)
     negative = positive = False
     if ANY_WORDS.search(name):
         negative = NEGATIVE_WORDS.search(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html
+from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html, streamed
 from . import text as textinput
 from .model import Article
 from .options import Options
@@ -66,6 +66,8 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
         root = dom.parse(text)
     if root is None:
         return None
+    if streamed.PLACEHOLDER_TEXT in text:
+        streamed.reveal(root, trace)
     prune.flatten_deep(root, opts.max_depth, trace)
     root = prune.simplify_huge(root, opts.max_elements, trace)
     # What the page says about itself, read before anything is removed.

@@ -299,6 +299,7 @@ def sweep(root, verdict, trace: Trace, judged=None) -> None:
                 descendants = int(_DESCENDANTS(el))
                 next(islice(elements, descendants, descendants), None)  # skipped in C
     hits = _spare_misfiring_rules(root, hits, trace, page)
+    hits = _spare_hidden_prose(root, hits, trace, page)
     for el, rule, selector, stage, _ in hits:
         chars, head = dom.text_size(el)
         trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
@@ -306,6 +307,23 @@ def sweep(root, verdict, trace: Trace, judged=None) -> None:
 
 
 _DESCENDANTS = etree.XPath("count(descendant::*)")
+
+
+def _spare_hidden_prose(root, hits: list, trace: Trace, page: dict) -> list:
+    """Hidden parts that together hold most of the page's paragraphs are the article, shown
+    part by part by scripts (accordions, tabs, "read more"): those with long paragraphs are
+    kept; hidden menus and dialogs still go, and so do paragraphs hidden one by one."""
+    prose = [h for h in hits if h[1] is HIDDEN_RULE and h[0].tag != "p" and _paragraph_chars(h[0], page)[1]]
+    if not prose:
+        return hits
+    held = sum(_paragraph_chars(h[0], page)[0] for h in prose)
+    if not (held > _paragraph_chars(root, page)[0] * PROSE_HOLDER_SHARE
+            and _holds_long_paragraphs([h[0] for h in prose], root, page)):
+        return hits
+    trace.record("prune", "safety-valve", f"{len(prose)} hidden parts hold most of the page's paragraphs", "",
+                 action="revert")
+    kept = {id(h[0]) for h in prose}
+    return [h for h in hits if id(h[0]) not in kept]
 
 
 def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:

@@ -47,3 +47,40 @@ def test_inside_a_spared_container_furniture_names_are_judged_again():
                           "<div><p>" + "Get the free guide by email and we send it today. " * 12 + "</p></div>")
     assert text.count("A cold start is everything") == 6  # the widgets of the layout hold the article
     assert "Follow us" not in text  # the real sidebar beside them does not
+
+
+def test_a_furniture_named_wrapper_of_a_data_table_is_judged_by_its_table():
+    rows = "".join(f"<tr><td>Week {i}</td><td>Run {i} km</td><td>Rest</td></tr>" for i in range(1, 6))
+    text, trace = cleaned(f"<div><p>{SENTENCE * 4}</p></div><div class='scrollable-table'><table>{rows}</table></div>")
+    assert "Week 3Run 3 km" in text
+    assert "negative-class" not in trace.rule_ids()
+    # A furniture-named table of links is still furniture.
+    links = "".join(f"<tr><td><a href='/{i}'>Story {i} headline</a></td><td><a href='/{i}'>More</a></td></tr>"
+                    for i in range(5))
+    text, trace = cleaned(f"<div><p>{SENTENCE * 4}</p></div><div class='sidebar-table'><table>{links}</table></div>")
+    assert "Story 3" not in text
+
+
+def located(body: str) -> tuple[str, Trace]:
+    """Locate the article of the page and clean it; (its text afterwards, the trace)."""
+    root = dom.parse(f"<html><body><main>{body}</main></body></html>")
+    region, stats = locate.locate(root, Options())
+    trace = Trace()
+    conditional.clean(region, stats, Options(), trace)
+    return " ".join(" ".join("".join(el.itertext()) for el in region).split()), trace
+
+
+def test_a_list_is_judged_by_its_links_not_by_its_tags_base_score():
+    # A list scores below zero for its tag alone; one of prose items is article.
+    items = "".join(f"<li><div><div><p>Item {i}: the cache now warms in the background, so the first request, "
+                    f"and the second, no longer wait for it. {SENTENCE}</p></div></div></li>" for i in range(2))
+    text, trace = located(f"<div><p>{SENTENCE * 4}</p><ul>{items}</ul></div>")
+    assert "Item 1: the cache now warms" in text
+    assert "negative-class" not in trace.rule_ids()
+    # A furniture-named list still goes, and so does a list of links.
+    tools = "<li>Copy the address</li><li>Print, or save as PDF</li>"
+    text, _ = located(f"<div><p>{SENTENCE * 4}</p><ul>{items}</ul><ul class='share-tools'>{tools}</ul></div>")
+    assert "Item 1" in text and "Copy the address" not in text
+    links = "".join(f"<li><a href='/{i}'>Story number {i}</a></li>" for i in range(6))
+    text, _ = located(f"<div><p>{SENTENCE * 4}</p><ul>{links}</ul></div>")
+    assert "Story number 4" not in text

@@ -111,6 +111,11 @@ RULES = RuleSet.build(builtin_packs().generic)
     "Keep reading with a 14-day free trial",
     "Read more: Council approves bridge after decade of delays",
     "Il vous reste 62.5% de cet article à lire. La suite est réservée aux abonnés.",
+    "Loading paragraph...",
+    "Was this content helpful? Yes No",
+    "Want more from The Daily Bugle? Sign up for our newsletter and shop smarter.",
+    "Copyright © 2023 Daily Bugle. All rights reserved.",
+    'Embed < iframe src="https://example.org/player/embed/12/34" width="100%" height="290">',
 ])
 def test_chrome_blocks_are_recognised(text):
     from stripper.clean import is_chrome
@@ -126,6 +131,8 @@ def test_chrome_blocks_are_recognised(text):
     "Readers who sign up with an email address can read ten articles a month.",
     "Read more about it.",
     "The company said readers are asked to download the app rather than pay straight away.",
+    "Loading the ferry took most of the morning...",
+    "Was this content helpful to the jury? The judge thought not.",
 ])
 def test_sentences_mentioning_chrome_are_not_chrome(text):
     from stripper.clean import is_chrome

@@ -60,6 +60,16 @@ def test_negative_class_names_keep_their_meaning():
     assert locate.class_weight(etree.fromstring('<div class="SIDEBAR"/>')) == -25
 
 
+def test_layout_utility_classes_are_not_furniture_names():
+    weight = lambda cls: locate.class_weight(etree.fromstring(f'<div class="{cls}"/>'))
+    assert weight("isolate overflow-x-scroll") == 0
+    assert weight("grid overflow-hidden md:overflow-y-auto scroll-mt-4") == 0
+    # The furniture words beside them still count, and so do words merely containing "scroll".
+    assert weight("sidebar overflow-hidden") == -25
+    assert weight("infinite-scroll") == -25
+    assert weight("hidden") == -25
+
+
 # -- selectors -------------------------------------------------------------------------------
 
 def _index(*selectors: str) -> SelectorIndex:

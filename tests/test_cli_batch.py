@@ -304,7 +304,8 @@ def gone(pids: list[int], seconds: float = 10.0) -> bool:
     return False
 
 
-def many_pages(root: Path, n: int = 300) -> dict[str, str]:
+def many_pages(root: Path, n: int = 1000) -> dict[str, str]:
+    """Enough pages that a batch is still running when a test interrupts it after 20 outputs."""
     for i in range(n):
         write(root / f"p{i:03}.html", page(f"Page {i}"))
     return {f"p{i:03}.txt": f"Page {i}" for i in range(n)}
@@ -314,6 +315,7 @@ def test_kill_9_mid_batch_leaves_only_whole_outputs_and_resume_completes(tmp_pat
     expected = many_pages(tmp_path / "in")
     out = tmp_path / "out"
     proc = start_batch(tmp_path / "in", out, "-j", "2")
+    assert proc.poll() is None, "the batch finished before the test could interrupt it"
     workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -336,6 +338,7 @@ def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path):
     many_pages(tmp_path / "in")
     out = tmp_path / "out"
     proc = start_batch(tmp_path / "in", out, "-j", "2")
+    assert proc.poll() is None, "the batch finished before the test could interrupt it"
     workers = children(proc.pid)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate()

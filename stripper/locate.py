@@ -14,6 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from .options import Options
+from .rules import host_of
 from .rules.wordsearch import WordSearch
 
 # Inline elements do not break a paragraph; anything else does.
@@ -209,20 +210,22 @@ def direct_text(el) -> str:
     return "".join(parts)
 
 
-def find_cards(root, stats: Stats) -> set:
+def find_cards(root, stats: Stats, host: str | None = None) -> set:
     """Teaser cards: the largest small container around a headline that links elsewhere.
 
     A heading that is a link announces another page; its excerpt is not this
-    article's prose, however well written.
+    article's prose, however well written. A heading linking only to other sites
+    (a round-up's "DIY Plant Stand", linked to its maker's blog) is not a teaser
+    for this site's pages: its item is the article.
     """
     linked = []
     wrapping = set()  # links wrapping a heading
     for heading in root.iter(HEADING_TAGS):
         link_chars = stats.link_chars.get(heading)
-        if link_chars and link_chars >= stats.chars[heading] * 0.5:
+        if link_chars and link_chars >= stats.chars[heading] * 0.5 and not links_out(heading.iter("a"), host):
             linked.append(heading)
         if stats.chars[heading]:
-            wrapping.update(heading.iterancestors("a"))
+            wrapping.update(a for a in heading.iterancestors("a") if not links_out((a,), host))
     linked += wrapping
     headings_below: dict = {}
     chains = []
@@ -241,6 +244,27 @@ def find_cards(root, stats: Stats) -> set:
         if card is not None:
             cards.add(card)
     return cards
+
+
+def links_out(links, host: str | None) -> bool:
+    """Do these links all lead to other sites than `host`'s? (False when `host` is unknown.)"""
+    if not host:
+        return False
+    found = False
+    for a in links:
+        other = host_of(a.get("href"))
+        if other is None or site_key(other) == site_key(host):
+            return False
+        found = True
+    return found
+
+
+def site_key(host: str) -> str:
+    """The part of a host that names the site: news.example.com -> example.com, and
+    www.example.co.uk -> example.co.uk (a two-letter country code under a short label)."""
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
 
 
 def in_card(el, cards: set) -> bool:
@@ -387,13 +411,14 @@ def top_candidate(scores: dict, prose: dict, stats: Stats, body) -> tuple:
     return best, scores.get(best, best_score)
 
 
-def locate(root, opts: Options) -> tuple[list, Stats]:
-    """The elements that make up the article, in document order, and the figures used to pick them."""
+def locate(root, opts: Options, host: str | None = None) -> tuple[list, Stats]:
+    """The elements that make up the article, in document order, and the figures used to pick them.
+    `host`: the page's host, when known (see `find_cards`)."""
     body = root.find("body")
     if body is None:
         body = root
     elements, stats = measure(root)
-    stats.cards = find_cards(root, stats)
+    stats.cards = find_cards(root, stats, host)
     scores, prose = score(elements, stats, opts)
     stats.scores = scores
     best, best_score = top_candidate(scores, prose, stats, body)

@@ -88,7 +88,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     walls_seen = prune.drop_chrome(root, rules, trace, protected,
                                    unlikely=opts.strip_unlikely and region_els is None)
     if region_els is None:
-        region_els, stats = locate.locate(root, opts)
+        region_els, stats = locate.locate(root, opts, host)
         conditional.clean(region_els, stats, opts, trace)
     else:
         region_els = [el for el in region_els if _attached(el, root)]

@@ -114,6 +114,26 @@ def test_teaser_cards_do_not_vote():
     assert [el.get("id") for el in region] == ["a"]
 
 
+def test_headings_linking_to_other_sites_are_not_teasers():
+    item = '<div class="item"><h3><a href="{}">Maker {}</a></h3><p>{}</p></div>'
+    page = lambda href: dom.parse("<html><body><div id='list'>" + "".join(
+        item.format(href.format(i), i, PARA[:150]) for i in range(6)) + "</div></body></html>")
+    # A round-up: each item's heading links to the maker's own site.
+    _, stats = locate.locate(page("https://maker{}.example.org/plans"), Options(), "www.roundup.example.com")
+    assert not stats.cards
+    # Links to this site's own pages (or an unknown host) are teasers, as before.
+    for href, host in (("https://news.roundup.example.com/story-{}", "www.roundup.example.com"),
+                       ("/story-{}", "www.roundup.example.com"), ("https://maker{}.example.org/", None)):
+        _, stats = locate.locate(page(href), Options(), host)
+        assert len(stats.cards) == 6, (href, host)
+
+
+def test_site_key_names_the_site():
+    assert locate.site_key("news.example.com") == "example.com"
+    assert locate.site_key("www.example.co.uk") == "example.co.uk"
+    assert locate.site_key("example.de") == "example.de"
+
+
 # -- clean (BeautifulSoup) -----------------------------------------------------------------
 
 def test_short_text_stops_at_the_limit():

@@ -116,6 +116,9 @@ RULES = RuleSet.build(builtin_packs().generic)
     "Want more from The Daily Bugle? Sign up for our newsletter and shop smarter.",
     "Copyright © 2023 Daily Bugle. All rights reserved.",
     'Embed < iframe src="https://example.org/player/embed/12/34" width="100%" height="290">',
+    "1 of 24",
+    "Buy Photo",
+    "View Photos",
 ])
 def test_chrome_blocks_are_recognised(text):
     from stripper.clean import is_chrome
@@ -133,6 +136,7 @@ def test_chrome_blocks_are_recognised(text):
     "The company said readers are asked to download the app rather than pay straight away.",
     "Loading the ferry took most of the morning...",
     "Was this content helpful to the jury? The judge thought not.",
+    "Caption contests drew 1 of 24 entries from abroad.",
 ])
 def test_sentences_mentioning_chrome_are_not_chrome(text):
     from stripper.clean import is_chrome

@@ -1,10 +1,11 @@
 """Batch mode: paths in, results out.
 
 `iter_tasks` walks inputs and decides where each output goes; `run` strips the
-pages in worker processes (`pool.Pool`) and writes every output atomically in
-the parent. Workers get a plain `(path, Options)` and return an `Outcome`; they
-never write files, so a worker that dies or is killed cannot leave a partial
-output behind. Library code: nothing here prints or exits.
+pages in worker processes (`pool.Pool`), which write each output atomically (a
+temporary file renamed into place), so the parent only counts and never holds a
+parallel batch back. A worker that dies or is killed cannot leave a partial output
+at a final path; its temporary file is removed by the next run (`clean_stray`).
+Library code: nothing here prints or exits.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from .errors import BatchError, InputError, StripperError
@@ -259,6 +261,7 @@ class Outcome:
     found: bool = False  # the page had article text
     paywalled: bool = False
     error: str | None = None
+    written: bool = False  # the output is already at the task's dest (see write_in_worker)
 
 
 def render_jsonl(article, opts: Options, path: str | None = None) -> str:
@@ -326,6 +329,19 @@ def strip_file(path: str, opts: Options, record=None) -> Outcome:
         return Outcome(error=f"internal error: {type(exc).__name__}: {exc}")
 
 
+def write_in_worker(work: Callable[..., Outcome], dest: str | None, *args) -> Outcome:
+    """`work(*args)`, its output written to `dest` (atomically) here in the worker: the parent
+    is left only counting, so it never holds back a parallel batch."""
+    outcome = work(*args)
+    if dest is None or outcome.error is not None or has_scheme(dest):
+        return outcome
+    try:
+        write_atomic(dest, outcome.output)
+    except OSError as exc:
+        return Outcome(error=f"cannot write {display_name(dest)}: {exc.strerror or exc}")
+    return Outcome("", outcome.found, outcome.paywalled, written=True)
+
+
 def prepare(opts: Options) -> None:
     """Load rules and imports once in the parent: broken rules fail before the batch, and
     forked workers start warm. Raises RulesError."""
@@ -338,7 +354,7 @@ def prepare(opts: Options) -> None:
     strip("<html><body><p>warm up</p></body></html>", options=opts.but(url=None))
 
 
-# -- running a batch: the parent writes and counts ----------------------------
+# -- running a batch: the parent hands out pages and counts --------------------
 
 @dataclass
 class Result:
@@ -482,10 +498,12 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
     started = time.perf_counter()
     ordered = stream is not None
 
-    pool = Pool(work, jobs, timeout, tasks_per_worker)
+    pool = Pool(partial(write_in_worker, work), jobs, timeout, tasks_per_worker)
     sink = Sink(options, summary, stream, on_result)
+    items = (((task, verdict), None if args is None else (task.dest, *args))
+             for (task, verdict), args in work_items(tasks, options, skip_existing))
     try:
-        for (task, verdict), outcome in pool.imap(work_items(tasks, options, skip_existing), ordered=ordered):
+        for (task, verdict), outcome in pool.imap(items, ordered=ordered):
             sink.add(settle(task, verdict, outcome))
     finally:
         pool.close()
@@ -520,7 +538,8 @@ def settle(task: Task, verdict: Result | None, outcome: Outcome | Crash | None,
     """The result of a task: its precheck verdict, or its outcome with the output written to
     task.dest (by `write`, default write_atomic)."""
     result = verdict or _result(task, outcome)
-    if result.status in ("cleaned", "empty") and task.dest is not None:
+    written = isinstance(outcome, Outcome) and outcome.written
+    if result.status in ("cleaned", "empty") and task.dest is not None and not written:
         try:
             (write or write_atomic)(task.dest, result.output or "")
         except OSError as exc:

@@ -372,3 +372,23 @@ def test_spawned_workers_work_too(tmp_path, monkeypatch):
     summary = batch.run(batch.iter_tasks([root], out), Options(), jobs=2)
     assert (summary.cleaned, summary.no_article) == (4, 1)
     assert open(os.path.join(out, "a.txt")).read().startswith("Alpha\n")
+
+
+def test_workers_write_their_outputs_and_the_parent_does_not_write_again(tmp_path):
+    src = tmp_path / "a.html"
+    write(src, page("Written by the worker"))
+    dest = str(tmp_path / "out" / "a.txt")
+    outcome = batch.write_in_worker(batch.strip_file, dest, str(src), Options())
+    assert outcome.written and outcome.found and outcome.output == ""
+    assert "Written by the worker" in open(dest, encoding="utf-8").read()
+
+    def no_second_write(path, text):
+        raise AssertionError("written twice")
+
+    task = batch.Task(str(src), dest)
+    assert batch.settle(task, None, outcome, write=no_second_write).status == "cleaned"
+    # An output that cannot be written fails its page, with the reason.
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    outcome = batch.write_in_worker(batch.strip_file, str(blocked / "a.txt"), str(src), Options())
+    assert outcome.error.startswith("cannot write") and not outcome.written

@@ -29,7 +29,7 @@ from .pool import Pool
 
 INSTALL_HINT = "--dask needs dask.distributed: pip install 'stripper[dask]'"
 # Pages per Dask task: a task should take well over the scheduler's few ms per task.
-FILES_PER_TASK = 8
+FILES_PER_TASK = 16
 RECORDS_PER_TASK = 64
 # Tasks in flight per worker thread: enough that no worker waits, few enough that memory stays bounded.
 TASKS_PER_THREAD = 4
@@ -167,11 +167,12 @@ class _Spawn(multiprocessing.context.SpawnContext):
 
 
 def _work(*args) -> batch.Outcome | None:
-    """batch.strip_file in the child; with no arguments, load what stripping needs and return None."""
+    """batch.strip_file in the child, which also writes a local output (batch.write_in_worker);
+    with no arguments, load what stripping needs and return None."""
     if not args:
         batch.prepare(Options())
         return None
-    return batch.strip_file(*args)
+    return batch.write_in_worker(batch.strip_file, *args)
 
 
 _threads = threading.local()
@@ -196,10 +197,12 @@ def _precheck(task: Task, skip_existing: bool) -> Result | None:
 
 def _strip_all(tasks: Iterable[Task], opts: Options, skip_existing: bool, timeout: float | None) -> list[Result]:
     """Strip pages (files, or WARC records) and write their outputs, as batch.run does."""
-    items = batch.work_items(tasks, opts, skip_existing, _precheck)
+    # Each page's args lead with its dest: where it runs, the output is written (see _work).
+    items = (((task, verdict), None if args is None else (task.dest, *args))
+             for (task, verdict), args in batch.work_items(tasks, opts, skip_existing, _precheck))
     pool = _pool(timeout)
     done = pool.imap(items, ordered=True) if pool else (
-        (key, None if args is None else batch.strip_file(*args)) for key, args in items)
+        (key, None if args is None else batch.write_in_worker(batch.strip_file, *args)) for key, args in items)
     results = []
     for (task, verdict), outcome in done:
         result = batch.settle(task, verdict, outcome, write=storage.write_text)

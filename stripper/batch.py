@@ -438,17 +438,30 @@ def clean_stray(outdir: str) -> int:
 
     A file whose writer process is still alive (another run) is left alone.
     """
+    return sum(_clean_folder(folder, names) for folder, _, names in os.walk(outdir))
+
+
+def _clean_folder(folder: str, names: Iterable[str]) -> int:
+    """clean_stray for the files `names` of one folder."""
     removed = 0
-    for folder, _, names in os.walk(outdir):
-        for name in names:
-            m = TMP_NAME.match(name)
-            if m and (int(m.group(1)) == os.getpid() or not _pid_alive(int(m.group(1)))):
-                try:
-                    os.unlink(os.path.join(folder, name))
-                    removed += 1
-                except OSError:
-                    pass
+    for name in names:
+        m = TMP_NAME.match(name)
+        if m and (int(m.group(1)) == os.getpid() or not _pid_alive(int(m.group(1)))):
+            try:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+            except OSError:
+                pass
     return removed
+
+
+def _clean_folders(folders: Iterable[str]) -> None:
+    """Remove what killed workers (a timeout, Ctrl-C) left mid-write in these output folders."""
+    for folder in folders:
+        try:
+            _clean_folder(folder, os.listdir(folder))
+        except OSError:
+            pass
 
 
 def _precheck(task: Task, skip_existing: bool) -> Result | None:
@@ -500,13 +513,20 @@ def run(tasks: Iterable[Task], options: Options, *, jobs: int = 1, timeout: floa
 
     pool = Pool(partial(write_in_worker, work), jobs, timeout, tasks_per_worker)
     sink = Sink(options, summary, stream, on_result)
-    items = (((task, verdict), None if args is None else (task.dest, *args))
-             for (task, verdict), args in work_items(tasks, options, skip_existing))
+    folders: set[str] = set()  # where workers write: see _clean_folders
+
+    def items() -> Iterator[tuple]:
+        for (task, verdict), args in work_items(tasks, options, skip_existing):
+            if args is not None and task.dest is not None and not has_scheme(task.dest):
+                folders.add(os.path.dirname(task.dest) or ".")
+            yield (task, verdict), None if args is None else (task.dest, *args)
+
     try:
-        for (task, verdict), outcome in pool.imap(items, ordered=ordered):
+        for (task, verdict), outcome in pool.imap(items(), ordered=ordered):
             sink.add(settle(task, verdict, outcome))
     finally:
         pool.close()
+        _clean_folders(folders)
         summary.seconds = time.perf_counter() - started
     return summary
 

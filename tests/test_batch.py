@@ -318,11 +318,13 @@ def test_resume_with_skip_existing_gives_the_uninterrupted_result(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         batch.run(batch.iter_tasks([root], part), Options(), jobs=2, on_result=interrupt)
+    # Workers write as they finish, so a page or two past the fourth result may be written too.
+    written = [name for name in tree(part) if not os.path.basename(name).startswith(batch.TMP_PREFIX)]
+    assert 4 <= len(written) < len(tree(whole))
     write(os.path.join(part, "more", f"{batch.TMP_PREFIX}999999999-dead"), "half-written")
-    assert 0 < len(tree(part)) < len(tree(whole)) + 1
     batch.open_outdir(part)
     summary = batch.run(batch.iter_tasks([root], part), Options(), jobs=2, skip_existing=True)
-    assert summary.skipped == 4
+    assert summary.skipped == len(written)
     assert tree(part) == tree(whole)
 
 

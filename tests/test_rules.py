@@ -406,3 +406,18 @@ def test_an_anchored_pattern_that_could_start_anyhow_is_tried_only_with_its_need
     assert needles.allow("photo: john smith | reuters") and not needles.allow("photo: john smith, reuters")
     assert rules.match_phrases("John Smith / Getty Images").rule.id == "credit"
     assert rules.match_phrases("John Smith reports for Reuters") is None
+
+
+def test_shared_rules_match_as_one_rule_set_would():
+    # A site's rule set tries the built-in packs' anchored patterns (compiled once per process)
+    # before its own: the rule that matches is the one a single regex of them all would find.
+    generic = builtin_packs().generic
+    site = next(s for s in builtin_packs().sites if any(p.startswith("^") for r in s.rules for p in r.patterns))
+    rules = [*generic, *site.rules]
+    split, whole = RuleSet.build(rules, shared=len(generic)), RuleSet.build(rules)
+    lines = ["Sign up for our newsletter", "1 of 24", "Advertisement - Scroll to continue", "Read more: A bridge",
+             *(p.strip("^$").replace("\\", "")[:40] for r in site.rules for p in r.patterns)]
+    for line in lines:
+        a, b = split.match_phrases(line), whole.match_phrases(line)
+        assert (a and (a.rule.id, a.covered)) == (b and (b.rule.id, b.covered)), line
+    assert any(split.match_phrases(line) for line in lines)

@@ -83,10 +83,11 @@ def ruleset_for(sites: tuple[Site, ...], host: str | None, rule_files: tuple[str
 def _ruleset(sites: tuple[Site, ...], scoped: tuple[Rule, ...], drop: tuple[str, ...], keep: tuple[str, ...],
              builtin: bool) -> RuleSet:
     rules: list[Rule] = list(builtin_packs().generic) if builtin else []
+    shared = len(rules)
     for site in sites:
         rules.extend(site.rules)
     rules.extend(scoped)
     if drop:
         rules.append(Rule(id="--drop", reason="selector given with --drop", origin="command line",
                           selectors=drop))
-    return RuleSet.build(rules, sites[0] if sites else None, keep)
+    return RuleSet.build(rules, sites[0] if sites else None, keep, shared)

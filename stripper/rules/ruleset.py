@@ -187,6 +187,13 @@ def _first(items: list, i: int) -> set[str] | None:
 QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
 
 
+@lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern:
+    """A case-insensitive regex, compiled once per process (re's own cache is too small to
+    keep the combined patterns of the shared rules)."""
+    return re.compile(pattern, re.I)
+
+
 def fold(text: str) -> str:
     """Case, quotes and spacing folded, so phrases match however a page typesets them."""
     return " ".join(fold_words(text))
@@ -252,8 +259,10 @@ class RuleSet:
     # of a block only (one attempt, not one per character); the others are searched everywhere,
     # but only in blocks that contain one of the needles (see needles_of).
     pattern_rules: list[tuple[re.Pattern, bool, Rule, Needles | None]] = field(default_factory=list)
-    anchored_regex: re.Pattern | None = None  # when not by first character (_long_rules): all of them
-    anchored_by_char: dict[str, re.Pattern | None] = field(default_factory=dict)
+    # The anchored patterns as regexes tried in turn, the first match winning: those of the
+    # shared rules (see `shared`), then the others. When not by first character (_long_rules): all.
+    anchored_regex: tuple[re.Pattern, ...] = ()
+    anchored_by_char: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
     # Anchored patterns whose first character is unknown, each alone with its needles (or None):
     # (index in anchored_rules, regex, needles), by index.
     anchored_anywhere: list[tuple[int, re.Pattern, "Needles | None"]] = field(default_factory=list)
@@ -264,9 +273,14 @@ class RuleSet:
     phrase_sizes: list[int] = field(default_factory=list)
     long_views: dict[int, "RuleSet"] = field(default_factory=dict, repr=False)
 
+    # The first `shared` rules are the same in every rule set of the process (the built-in packs,
+    # before a site's rules): their patterns' regexes are compiled once, not once per rule set.
+    shared: int = 0
+
     @classmethod
-    def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = ()) -> "RuleSet":
-        rs = cls(rules=list(rules), site=site, keep=tuple(keep))
+    def build(cls, rules: Iterable[Rule], site: Site | None = None, keep: Iterable[str] = (),
+              shared: int = 0) -> "RuleSet":
+        rs = cls(rules=list(rules), site=site, keep=tuple(keep), shared=shared)
         for rule in rs.rules:
             for sel in rule.selectors:
                 (rs.cut_index if rule.cut else rs.index).add(sel, rule)
@@ -311,6 +325,8 @@ class RuleSet:
         # tried one by one (below).
         anchored = [(p.removeprefix("(?i)"), rule) for rule in self.rules for p in rule.patterns
                     if p.removeprefix("(?i)").startswith("^")]
+        shared_count = sum(1 for rule in self.rules[:self.shared] for p in rule.patterns
+                           if p.removeprefix("(?i)").startswith("^"))
         if anchored:
             self.anchored_rules = [rule for _, rule in anchored]
             by_char: dict[str, list[int]] = {}
@@ -325,10 +341,13 @@ class RuleSet:
                 for c in chars or ():
                     by_char.setdefault(c, []).append(i)
 
-            def combine(indexes: list[int]) -> re.Pattern | None:
-                if not indexes:
-                    return None
-                return re.compile("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in sorted(indexes)), re.I)
+            def combine(indexes: list[int]) -> tuple[re.Pattern, ...]:
+                # The shared patterns come first (lower indexes), so trying their regex first and
+                # the others' after finds the match one regex of them all would.
+                tiers = ([i for i in sorted(indexes) if i < shared_count],
+                         [i for i in sorted(indexes) if i >= shared_count])
+                return tuple(compiled("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in tier))
+                             for tier in tiers if tier)
 
             if by_first_char:
                 # Those that could start anyhow are tried alone, and only on blocks with their
@@ -394,8 +413,8 @@ class RuleSet:
             return None
         size = self.phrase_sizes[at]  # the same rules allow every length from the next smaller size up to this
         if size not in self.long_views:
-            view = RuleSet(rules=[r for r in self.rules
-                                  if r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)])
+            allowed = [bool(r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)) for r in self.rules]
+            view = RuleSet(rules=[r for r, ok in zip(self.rules, allowed) if ok], shared=sum(allowed[:self.shared]))
             view._index_text(by_first_char=False)  # only a gate: as few regexes to compile as may be
             self.long_views[size] = view
         return self.long_views[size]
@@ -423,8 +442,11 @@ class RuleSet:
         """Pattern matches in a block that count (not too long a block, not empty), in the order they apply."""
         found = []
         # The anchored patterns: the first (by index) that matches, as one regex of them all would.
-        starter = self.anchored_by_char.get(folded[:1], self.anchored_regex)
-        first = starter.match(folded) if starter is not None else None
+        first = None
+        for starter in self.anchored_by_char.get(folded[:1], self.anchored_regex):
+            first = starter.match(folded)
+            if first is not None:
+                break
         index = int(first.lastgroup[1:]) if first is not None else len(self.anchored_rules)
         for i, regex, needles in self.anchored_anywhere:
             if i > index:

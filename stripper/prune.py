@@ -317,8 +317,7 @@ def _spare_hidden_prose(root, hits: list, trace: Trace, page: dict) -> list:
     if not prose:
         return hits
     held = sum(_paragraph_chars(h[0], page)[0] for h in prose)
-    if not (held > _paragraph_chars(root, page)[0] * PROSE_HOLDER_SHARE
-            and _holds_long_paragraphs([h[0] for h in prose], root, page)):
+    if not _hold_the_prose([h[0] for h in prose], held, root, page):
         return hits
     trace.record("prune", "safety-valve", f"{len(prose)} hidden parts hold most of the page's paragraphs", "",
                  action="revert")
@@ -336,9 +335,8 @@ def _spare_misfiring_rules(root, hits: list, trace: Trace, page: dict) -> list:
             by_rule[rule.id] = by_rule.get(rule.id, 0) + _paragraph_chars(el, page)[0]
     if not any(by_rule.values()):
         return hits  # no paragraphs in any hit: nothing to spare
-    page_prose = _paragraph_chars(root, page)[0]
-    misfiring = {rid for rid, prose in by_rule.items() if prose > page_prose * PROSE_HOLDER_SHARE > 0
-                 and _holds_long_paragraphs([h[0] for h in hits if h[1].id == rid], root, page)}
+    misfiring = {rid for rid, prose in by_rule.items()
+                 if _hold_the_prose([h[0] for h in hits if h[1].id == rid], prose, root, page)}
     for rid in sorted(misfiring):
         trace.record("chrome", "safety-valve", f"rule {rid} would remove most of the page's paragraphs", "",
                      action="revert")
@@ -522,10 +520,7 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         prose = _paragraph_chars(el, page)[0]
         if not prose:
             return False
-        page_prose = _paragraph_chars(root, page)[0]
-        if not (page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE):
-            return False
-        return _holds_long_paragraphs([el], root, page)
+        return _hold_the_prose([el], prose, root, page)
     if not len(el):  # no children: its own text is all its text (an icon, a label)
         most = len(el.text.strip()) if el.text else 0
     elif el.find(".//article") is not None:
@@ -543,6 +538,13 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if not chars or not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
         return False
     return _holds_long_paragraphs([el], root, page)
+
+
+def _hold_the_prose(els: list, prose: int, root, page: dict) -> bool:
+    """Do `els`, with `prose` characters of paragraph text between them, hold the article:
+    most of the page's paragraph text, and as many long paragraphs as the rest of the page?"""
+    page_prose = _paragraph_chars(root, page)[0]
+    return page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE and _holds_long_paragraphs(els, root, page)
 
 
 def _holds_long_paragraphs(els: list, root, page: dict) -> bool:

@@ -50,7 +50,9 @@ def reveal(root, trace: Trace) -> None:
             hole.tail = None
         for el in fallback:
             el.getparent().remove(el)
-        _move_before(section, hole)
+        dom.drop(section)  # out of its place, its tail left there
+        section.tail = None
+        hole.addprevious(section)
         del section.attrib["hidden"]
 
 
@@ -80,15 +82,3 @@ def _ends(hole) -> bool:
 
 def _is_end(el) -> bool:
     return el is not None and el.tag == "template" and el.get("data-stream-end") is not None
-
-
-def _move_before(el, anchor) -> None:
-    """Move `el` before `anchor`; its tail stays where it was (lxml moves an element's tail with it)."""
-    tail, el.tail = el.tail, None
-    if tail:
-        prev, parent = el.getprevious(), el.getparent()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    anchor.addprevious(el)

@@ -329,6 +329,10 @@ def strip_file(path: str, opts: Options, record=None) -> Outcome:
         return Outcome(error=f"internal error: {type(exc).__name__}: {exc}")
 
 
+def write_failure(dest: str, exc: OSError) -> str:
+    return f"cannot write {display_name(dest)}: {exc.strerror or exc}"
+
+
 def write_in_worker(work: Callable[..., Outcome], dest: str | None, *args) -> Outcome:
     """`work(*args)`, its output written to `dest` (atomically) here in the worker: the parent
     is left only counting, so it never holds back a parallel batch."""
@@ -338,7 +342,7 @@ def write_in_worker(work: Callable[..., Outcome], dest: str | None, *args) -> Ou
     try:
         write_atomic(dest, outcome.output)
     except OSError as exc:
-        return Outcome(error=f"cannot write {display_name(dest)}: {exc.strerror or exc}")
+        return Outcome(error=write_failure(dest, exc))
     return Outcome("", outcome.found, outcome.paywalled, written=True)
 
 
@@ -563,7 +567,7 @@ def settle(task: Task, verdict: Result | None, outcome: Outcome | Crash | None,
         try:
             (write or write_atomic)(task.dest, result.output or "")
         except OSError as exc:
-            result = Result(task, "failed", error=f"cannot write {display_name(task.dest)}: {exc.strerror or exc}")
+            result = Result(task, "failed", error=write_failure(task.dest, exc))
     return result
 
 

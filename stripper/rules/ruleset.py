@@ -323,10 +323,13 @@ class RuleSet:
         # Bucketed by the characters a pattern can start with, so a block only tries the
         # patterns that could match its first character; those that could start anyhow are
         # tried one by one (below).
-        anchored = [(p.removeprefix("(?i)"), rule) for rule in self.rules for p in rule.patterns
-                    if p.removeprefix("(?i)").startswith("^")]
-        shared_count = sum(1 for rule in self.rules[:self.shared] for p in rule.patterns
-                           if p.removeprefix("(?i)").startswith("^"))
+        anchored: list[tuple[str, Rule]] = []
+        shared_count = 0  # of them, those of the shared rules: the first ones
+        for position, rule in enumerate(self.rules):
+            for pattern in (p.removeprefix("(?i)") for p in rule.patterns):
+                if pattern.startswith("^"):
+                    anchored.append((pattern, rule))
+                    shared_count += position < self.shared
         if anchored:
             self.anchored_rules = [rule for _, rule in anchored]
             by_char: dict[str, list[int]] = {}

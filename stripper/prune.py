@@ -515,6 +515,8 @@ def word_search(pattern: re.Pattern) -> WordSearch:
 
 def holds_article(el, root, spare: str, page: dict) -> bool:
     """True when `el` holds the article: see `sweep`. `page` caches the page's totals."""
+    if _beside_main(el, root, page):
+        return False
     # The page's totals are counted only when `el` holds something to compare with them.
     if spare == "prose":
         prose = _paragraph_chars(el, page)[0]
@@ -538,6 +540,19 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if not chars or not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
         return False
     return _holds_long_paragraphs([el], root, page)
+
+
+def _beside_main(el, root, page: dict) -> bool:
+    """Is `el` outside the page's one <main>, which holds a long paragraph? Then the page has
+    said where its content is, and `el` (a footer's legal text, a sidebar) is not it."""
+    if "main" not in page:
+        mains = list(root.iter("main"))
+        page["main"] = mains[0] if len(mains) == 1 and _paragraph_chars(mains[0], page)[1] else None
+    main = page["main"]
+    if main is None or main is el:
+        return False
+    return (not any(up is el for up in main.iterancestors())
+            and not any(up is main for up in el.iterancestors()))
 
 
 def _hold_the_prose(els: list, prose: int, root, page: dict) -> bool:

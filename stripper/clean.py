@@ -567,15 +567,17 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
     if texts is None:
         texts = Texts(region)
     match = _phrase_matcher(rules.within(texts.folded(region)), texts, opts.max_phrase_block_chars)
-    stack = [c for c in reversed(region.contents) if isinstance(c, Tag)]
+    # Each element with whether a phrase may start in the nearest block around it that was matched:
+    # where none may, none may in the blocks inside it either.
+    stack = [(c, True) for c in reversed(region.contents) if isinstance(c, Tag)]
     while stack:
-        node = stack.pop()
+        node, phrased = stack.pop()
         if node.name in BLOCKS:
             size = texts.length(node)
             if not size:
                 continue
             if size <= longest:
-                m = match(node)
+                m, phrased = match(node, phrased)
                 if m is not None and is_chrome(m, opts):
                     walls.extend(r for r in m.rules if r.paywall)
                     if m.rule.cut and not cut:
@@ -586,41 +588,48 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
                     plan.append(Removal(node, m.rule))
                     continue
                 kids = [c for c in node.contents if isinstance(c, Tag)]
-                led = _led_by_label(kids, texts, match, opts) if size <= opts.max_phrase_block_chars else None
+                led = (_led_by_label(kids, texts, match, phrased, opts) if size <= opts.max_phrase_block_chars
+                       else None)
                 if led is not None:
                     plan.append(Removal(node, led))
                     continue
-                stack.extend(reversed(kids))
+                stack.extend((kid, phrased) for kid in reversed(kids))
                 continue
-        stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
+        stack.extend((c, phrased) for c in reversed(node.contents) if isinstance(c, Tag))
     return plan, cut, walls
 
 
-def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Callable[[Tag], PhraseMatch | None]:
-    """RuleSet.match_folded for an element's text, asked once for each run of the region's
-    text: nested blocks often have the same (a <div> around one <p>)."""
-    answers: dict[tuple[int, int], PhraseMatch | None] = {}
+Matcher = Callable[[Tag, bool], tuple[PhraseMatch | None, bool]]
 
-    def match(node: Tag) -> PhraseMatch | None:
+
+def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Matcher:
+    """RuleSet.match_part for an element's text, asked once for each run of the region's
+    text: nested blocks often have the same (a <div> around one <p>)."""
+    answers: dict[tuple[int, int], tuple[PhraseMatch | None, bool]] = {}
+
+    def match(node: Tag, phrased: bool) -> tuple[PhraseMatch | None, bool]:
         run = texts.run(node)
         if run not in answers:
-            answers[run] = rules.match_folded(texts.folded(node), limit)
+            if node.interesting_string_types == STRING_TYPES:
+                answers[run] = rules.match_part(texts.folded(node), limit, phrased)
+            else:  # (its text is not its run's: no telling what it holds)
+                answers[run] = rules.match_part(texts.folded(node), limit)[0], True
         return answers[run]
     return match
 
 
-def _led_by_label(kids: list[Tag], texts: Texts, match: Callable[[Tag], PhraseMatch | None], opts: Options):
+def _led_by_label(kids: list[Tag], texts: Texts, match: Matcher, phrased: bool, opts: Options):
     """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
 
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
-    `kids` are the box's elements; `match` is a _phrase_matcher.
+    `kids` are the box's elements; `match` is a _phrase_matcher, `phrased` what it said of the box.
     """
     if len(kids) < 2:
         return None
     said = [c for c in kids if texts.length(c)]
     if len(said) < 2 or said[0].name not in BLOCKS:
         return None
-    m = match(said[0])
+    m, _ = match(said[0], phrased)
     if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
         return None
     return m.rule

@@ -104,6 +104,7 @@ class Stats:
     commas: dict  # element -> commas in its text
     counts: dict  # element -> (paragraphs, images, list items, heading chars) below it
     holders: list  # non-inline elements with text of their own, beside any blocks, in document order
+    headings: list  # h1-h6 elements, in document order
     scores: dict = None  # element -> content score, once scored
     cards: set = None  # teaser cards: a linked headline and a short excerpt of another page
 
@@ -137,8 +138,11 @@ def measure(root) -> tuple[list, Stats]:
     counts: dict = {}
     nested: dict = {}  # element -> characters of its block-level children
     holders: list = []
+    headings: list = []  # listed here, find_cards needs no walk of its own
     for el in reversed(elements):  # children before parents
         tag = el.tag
+        if tag in HEADING_TAGS:
+            headings.append(el)
         own = chars.get(el, 0)
         n_commas = commas.get(el, 0)
         text = el.text
@@ -181,7 +185,8 @@ def measure(root) -> tuple[list, Stats]:
             if n_commas:
                 commas[parent] = commas.get(parent, 0) + n_commas
     holders.reverse()
-    return elements, Stats(chars, links, blocks, commas, counts, holders)
+    headings.reverse()
+    return elements, Stats(chars, links, blocks, commas, counts, holders, headings)
 
 
 def _count(counts: dict, parent, tag: str, below: tuple, chars: int) -> None:
@@ -210,7 +215,7 @@ def direct_text(el) -> str:
     return "".join(parts)
 
 
-def find_cards(root, stats: Stats, host: str | None = None) -> set:
+def find_cards(stats: Stats, host: str | None = None) -> set:
     """Teaser cards: the largest small container around a headline that links elsewhere.
 
     A heading that is a link announces another page; its excerpt is not this
@@ -220,7 +225,7 @@ def find_cards(root, stats: Stats, host: str | None = None) -> set:
     """
     linked = []
     wrapping = set()  # links wrapping a heading
-    for heading in root.iter(HEADING_TAGS):
+    for heading in stats.headings:
         link_chars = stats.link_chars.get(heading)
         if link_chars and link_chars >= stats.chars[heading] * 0.5 and not links_out(heading.iter("a"), host):
             linked.append(heading)
@@ -309,46 +314,50 @@ def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
     scores: dict = {}
     prose: dict = {}  # first each paragraph's own length, then summed up the tree below
     levels = opts.score_ancestor_levels
-    blocks, chars, cards = stats.blocks, stats.chars, stats.cards
+    least = opts.min_paragraph_chars
+    weigh = opts.weight_classes
+    blocks, chars, links, cards = stats.blocks, stats.chars, stats.link_chars, stats.cards
     # Elements without text of their own have no paragraph to vote with (unless even empty
     # ones are asked to vote).
-    voters = stats.holders if opts.min_paragraph_chars > 0 else elements
+    voters = stats.holders if least > 0 else elements
     chains: dict = {}  # where a vote starts -> the containers it reaches (siblings share theirs)
     for el in voters:
         tag = el.tag
         if tag in NON_VOTERS:
             continue
-        block = el in blocks
-        if block:
+        if el in blocks:
             if tag not in LOOSE_TEXT_VOTERS:
                 continue
             text = direct_text(el)
             length = len(text.strip())
+            if length < least or (cards and in_card(el, cards)):
+                continue
+            points = 1 + count_commas(text) + min(length // 100, 3)
+            prose[el] = length
+            start = el
         else:
             if tag in NON_PARAGRAPHS:
                 continue
             length = chars[el]
-            text = None
-        if length < opts.min_paragraph_chars:
-            continue
-        if cards and in_card(el, cards):
-            continue
-        # A paragraph's commas are those `measure` counted in all its text (the tree holds no
-        # comments by now, whose tails only itertext would see).
-        commas = stats.commas.get(el, 0) if text is None else count_commas(text)
-        points = 1 + commas + min(length // 100, 3)
-        if block or stats.link_density(el) < PROSE_MAX_LINK_DENSITY:
-            prose[el] = length
-        start = el if block else el.getparent()
+            if length < least or (cards and in_card(el, cards)):
+                continue
+            # A paragraph's commas are those `measure` counted in all its text (the tree holds no
+            # comments by now, whose tails only itertext would see).
+            points = 1 + stats.commas.get(el, 0) + min(length // 100, 3)
+            if not length or links.get(el, 0) / length < PROSE_MAX_LINK_DENSITY:
+                prose[el] = length
+            start = el.getparent()
         targets = chains.get(start)
         if targets is None:
             targets = chains[start] = _targets(start, levels)
         for target, divider in targets:
-            if target not in scores:
-                scores[target] = TAG_BASE.get(target.tag, 0) + (class_weight(target) if opts.weight_classes else 0)
-            scores[target] += points / divider
-    for el in scores:
-        scores[el] *= 1 - stats.link_density(el)
+            total = scores.get(target)
+            if total is None:
+                total = TAG_BASE.get(target.tag, 0) + (class_weight(target) if weigh else 0)
+            scores[target] = total + points / divider
+    for el, total in scores.items():  # discounted by link density
+        size = chars.get(el, 0)
+        scores[el] = total * (1 - (links.get(el, 0) / size if size else 0.0))
     if prose:
         for el in reversed(elements):  # children before parents
             held = prose.get(el)
@@ -418,7 +427,7 @@ def locate(root, opts: Options, host: str | None = None) -> tuple[list, Stats]:
     if body is None:
         body = root
     elements, stats = measure(root)
-    stats.cards = find_cards(root, stats, host)
+    stats.cards = find_cards(stats, host)
     scores, prose = score(elements, stats, opts)
     stats.scores = scores
     best, best_score = top_candidate(scores, prose, stats, body)

@@ -163,17 +163,24 @@ def wrap_loose_text(region: list) -> None:
     from .clean import BLOCKS  # the renderer's notion of a block
 
     for top in region:
-        elements = list(top.iter(etree.Element))
         # Block-ish: a block, or an inline element with a block inside (the renderer breaks there too).
-        # Children come before their parents in reverse document order, so one pass finds them all.
-        blockish = set()
+        # lxml finds the blocks in C; each one marks its parent as a holder, and a holder that is
+        # not a block is block-ish in turn, up to the first element already seen.
+        blocks = list(top.iter(*BLOCKS))
+        blockish = set(blocks)
         holders = set()  # elements with a block-ish child
-        for el in reversed(elements):
-            if el.tag in BLOCKS or el in holders:
-                blockish.add(el)
-                holders.add(el.getparent())
-        for el in elements:
-            if el in holders and el.tag not in NO_ANONYMOUS_BLOCKS and _has_loose_text(el, blockish):
+        for el in blocks:
+            parent = el.getparent() if el is not top else None
+            while parent is not None and parent not in holders:
+                holders.add(parent)
+                if parent is top or parent.tag in BLOCKS:  # its own parent is marked from it
+                    break
+                blockish.add(parent)
+                parent = parent.getparent()
+        # In any order: wrapping changes a holder's children and their tails only, which no
+        # other holder reads, and never moves a holder (holders are block-ish).
+        for el in holders:
+            if el.tag not in NO_ANONYMOUS_BLOCKS and _has_loose_text(el, blockish):
                 _wrap_runs(el, list(el), blockish)
 
 
@@ -182,7 +189,13 @@ def _has_loose_text(el, blocks) -> bool:
     plain whitespace? Most block holders hold blocks only, and rebuilding them changes nothing."""
     if not _blank(el.text):
         return True
-    return any(kid not in blocks or not _blank(kid.tail) for kid in el)
+    for kid in el:
+        if kid not in blocks:
+            return True
+        tail = kid.tail
+        if tail is not None and not _blank(tail):
+            return True
+    return False
 
 
 def _blank(text: str | None) -> bool:

@@ -57,6 +57,7 @@ def blocks(region: Tag) -> list[str]:
             items.clear()
 
     def leave(node: Tag) -> None:
+        """The end of a block (only blocks are left with a call: an inline end changes nothing)."""
         nonlocal in_items
         name = node.name
         if name == "li":
@@ -70,17 +71,15 @@ def blocks(region: Tag) -> list[str]:
                     items.append(f"{number}. {line}")
                 else:
                     items.append(f"- {line}")
-        elif name in ("ul", "ol"):
+            return
+        if buf:
             flush()
-            if not in_items:
-                flush_list()
-        elif name in BLOCKS:
-            flush()
-        elif name in ("td", "th"):
-            buf.append(" ")
+        if name in ("ul", "ol") and not in_items:
+            flush_list()
 
     # Depth first, without recursion (pages can nest far deeper than Python's limit): each
-    # element being walked keeps the iterator over its children on the stack.
+    # element being walked keeps the iterator over its children on the stack, with the element
+    # itself when it is a block (to be left with a call), else None.
     stack: list[tuple[Tag | None, Iterator[PageElement]]] = [(None, iter((region,)))]
     while stack:
         node, children = stack[-1]
@@ -91,26 +90,38 @@ def blocks(region: Tag) -> list[str]:
                     buf.append(child.replace("\n", " "))
                 continue
             name = child.name
-            if name == "br":
-                buf.append("\n")
-            elif name == "pre":
-                flush()
-                flush_list()
-                raw = child.get_text().strip("\n")
-                if raw.strip():
-                    out.append(raw)
-            elif name != "img":  # nothing inside <br>, <pre> and <img> is walked
-                if name in BLOCKS and name != "li":
-                    flush()
-                    if name not in ("ul", "ol") and not in_items:
-                        flush_list()
-                elif name == "li":
+            if name in BLOCKS:
+                if name == "pre":  # nothing inside is walked
+                    if buf:
+                        flush()
+                    flush_list()
+                    raw = child.get_text().strip("\n")
+                    if raw.strip():
+                        out.append(raw)
+                    continue
+                if name == "li":
                     in_items += 1
                     line = _clean_lines("".join(buf))
                     buf.clear()
                     if line:  # text of an enclosing item before its nested list
                         items.append(f"- {' '.join(line.split(chr(10)))}")
+                else:
+                    if buf:
+                        flush()
+                    if name not in ("ul", "ol") and not in_items:
+                        flush_list()
                 stack.append((child, iter(child.contents)))
+                break
+            if name == "br":
+                buf.append("\n")
+                continue
+            if name == "img":  # nothing inside is walked
+                continue
+            contents = child.contents
+            if len(contents) == 1 and type(contents[0]) is NavigableString:  # <a>, <em>: a string
+                buf.append(contents[0].replace("\n", " "))
+            elif contents:
+                stack.append((None, iter(contents)))
                 break
         else:  # all its children walked
             stack.pop()

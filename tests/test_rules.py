@@ -367,6 +367,19 @@ def test_a_phrase_is_looked_for_only_where_its_first_two_words_are():
     assert rules.match_phrases("More of the stories") is None
 
 
+def test_a_part_of_a_block_where_no_phrase_may_start_is_matched_by_its_patterns_only():
+    rules = RuleSet.build([Rule(id="more", reason="test", origin="test", phrases=("More stories", "Share")),
+                           Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
+    assert rules.match_part("the council voted. we use cookies here.") == (
+        rules.match_folded("the council voted. we use cookies here."), False)
+    assert rules.match_part("share: more stories")[1] and not rules.match_part("more of the stories")[1]
+    m, phrased = rules.match_part("we use cookies here.", phrased=False)
+    assert m == rules.match_folded("we use cookies here.") and m.rule.id == "consent" and not phrased
+    # Told wrongly that no phrase may start, the phrases are not looked for.
+    assert rules.match_part("share", phrased=False) == (None, False)
+    assert rules.match_part("---", phrased=False) == (None, False)
+
+
 def test_long_blocks_are_tried_against_the_rules_that_allow_them_only():
     from stripper.clean import is_chrome
 

@@ -379,24 +379,42 @@ class RuleSet:
 
     def match_folded(self, folded: str, limit: int = 300) -> PhraseMatch | None:
         """match_phrases(text) for folded = fold(text)."""
-        words = TOKEN.findall(folded)
-        if not words:
-            return None
+        return self.match_part(folded, limit)[0]
+
+    def match_part(self, folded: str, limit: int = 300, phrased: bool = True) -> tuple[PhraseMatch | None, bool]:
+        """match_folded(folded, limit), and whether a phrase may start in `folded` (see _may_start).
+
+        A block inside one where no phrase may start has none either (its words are some of
+        the other's, in the same order): `phrased` False says so, and spares reading its words
+        unless a pattern matches.
+        """
+        keys = self._keys(folded) if phrased else None
+        if keys is not None and not keys:
+            return None, False
+        phrased = phrased and self._may_start(keys)
         length = len(folded)
-        # Most blocks have no number in them: then the words are their own keys.
-        keys = [_key(w) for w in words] if any(map(str.isdigit, words)) else words
         if length > limit:
             # Only the few rules with a larger max_chars can match a block this long: if none of
             # them finds anything, no rule counts, and all the others need not be tried.
             view = self._long_rules(length)
-            if view is None or not (view._phrases_in(keys, length, limit)
+            if view is None or not ((phrased and view._phrases_in(keys, length, limit))
                                     or view._patterns_in(folded, length, limit)):
-                return None
-        phrases = self._phrases_in(keys, length, limit)
+                return None, phrased
+        phrases = self._phrase_hits(keys, length, limit) if phrased else []
         found = self._patterns_in(folded, length, limit)
         if not phrases and not found:
-            return None  # most blocks: prose, with no chrome phrase in it
-        return self._measure(folded, keys, phrases, found)
+            return None, phrased  # most blocks: prose, with no chrome phrase in it
+        keys = self._keys(folded) if keys is None else keys
+        if not keys:
+            return None, False
+        return self._measure(folded, keys, phrases, found), phrased
+
+    @staticmethod
+    def _keys(folded: str) -> list[str]:
+        """The block's words as phrase_index knows them."""
+        words = TOKEN.findall(folded)
+        # Most blocks have no number in them: then the words are their own keys.
+        return [_key(w) for w in words] if any(map(str.isdigit, words)) else words
 
     def within(self, folded: str) -> "RuleSet":
         """These rules, for matching blocks of `folded` (fold() of a page's text) only.
@@ -424,9 +442,15 @@ class RuleSet:
 
     def _phrases_in(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
         """The phrases in a block, left to right, each the longest one at its place: (start, tokens, rule)."""
+        return self._phrase_hits(keys, length, limit) if self._may_start(keys) else []
+
+    def _may_start(self, keys: list[str]) -> bool:
+        """May a phrase start in a block with these keys: has it a one-word phrase, or a phrase's first two words?"""
         # Most blocks have a phrase's first word ("to", "you"), far fewer its first two.
-        if self.phrase_singles.isdisjoint(keys) and self.phrase_pairs.isdisjoint(zip(keys, keys[1:])):
-            return []
+        return not (self.phrase_singles.isdisjoint(keys) and self.phrase_pairs.isdisjoint(zip(keys, keys[1:])))
+
+    def _phrase_hits(self, keys: list[str], length: int, limit: int) -> list[tuple[int, int, Rule]]:
+        """_phrases_in, for a block where a phrase may start."""
         index = self.phrase_index
         hits = []
         free = 0  # the first token not in a phrase found already

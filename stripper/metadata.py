@@ -284,12 +284,14 @@ def language(head: Head) -> str | None:
 def published(head: Head, nodes: list[dict], url: str | None, printed) -> str | None:
     """Declared dates first (JSON-LD, <meta>, microdata, <time pubdate>), then the first <time>,
     the address, and at last a date printed in an element whose class says date or time."""
-    candidates = [jsonld.text(n.get("datePublished")) for n in nodes]
-    candidates.append(head.first_meta(DATE_META))
-    candidates += [el.get("content") or el.get("datetime") for el in head.items.get("datepublished", [])]
-    candidates += [t for t, pub in head.times if pub] + [jsonld.text(n.get("dateCreated")) for n in nodes]
-    candidates += [jsonld.text(n.get("datePublished")) for n in head.nodes if "datePublished" in n]
-    candidates += [t for t, _ in head.times[:1]]
+    candidates = chain(  # read in turn, up to the first that is a date
+        (jsonld.text(n.get("datePublished")) for n in nodes),
+        (head.first_meta(DATE_META),),
+        (el.get("content") or el.get("datetime") for el in head.items.get("datepublished", [])),
+        (t for t, pub in head.times if pub),
+        (jsonld.text(n.get("dateCreated")) for n in nodes),
+        (jsonld.text(n.get("datePublished")) for n in head.nodes if "datePublished" in n),
+        (t for t, _ in head.times[:1]))
     for raw in candidates:
         value = iso_date(raw)
         if value:
@@ -341,7 +343,7 @@ def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None,
             return names
     for name in AUTHOR_META:
         values = [v for v in head.meta.get(name, ()) if not v.startswith(("http://", "https://", "@"))]
-        names = clean_names(values)
+        names = clean_names(values) if values else []
         if names:
             return names
     for s in sites:

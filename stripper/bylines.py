@@ -3,9 +3,8 @@ and the printed byline of a page when its metadata names no author."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from itertools import islice
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -31,7 +30,6 @@ BYLINE_CLASS = Words("byline", "author", "writtenby", "dateline")
 DATE_CLASS = Words("date", "time", "publish", "posted", "dateline", "byline", "meta")
 # Most class names say neither: one search tells them apart.
 MARK_CLASS = Words(*dict.fromkeys(BYLINE_CLASS.words + DATE_CLASS.words))
-NO_MARK = (False, False)
 NOT_BYLINE_CLASS = re.compile(r"comment|avatar|\bbio\b|-bio|_bio|description|about", re.I)
 # A line opening with one of these (then a space) may be a byline: "By Jane Doe".
 BY_STARTS = ("By ", "BY ", "by ", "Par ", "PAR ", "Von ", "VON ", "Por ", "POR ", "Door ")
@@ -151,48 +149,102 @@ def dom_bylines(lines: Iterable, site: str | None = None) -> list[str]:
     return []
 
 
-@dataclass
 class Printed:
-    """Elements of a page that may print what its metadata left out, in document order."""
+    """Elements of a page that may print what its metadata left out, in document order.
 
-    bylines: list = field(default_factory=list)  # may hold the byline
-    dated: list = field(default_factory=list)  # class or id says date or time
+    `bylines` (may hold the byline) and `dated` (class or id says date or time) are found as
+    they are read: one walk of the page serves both and goes only as far as its readers do,
+    so a byline printed near the headline spares the walk of the rest of the page.
+    """
+
+    def __init__(self, top) -> None:
+        self._bylines: list = []
+        self._dated: list = []
+        self._elements = top.iter(etree.Element)
+        self._walk = _lines_and_dates(self._elements, self._bylines, self._dated)
+
+    @property
+    def bylines(self) -> Iterator:
+        return self._read(self._bylines)
+
+    @property
+    def dated(self) -> Iterator:
+        return self._read(self._dated)
+
+    def bylines_done(self) -> None:
+        """No more bylines will be read: the rest of the walk looks for dates only, which
+        reads the class names alone."""
+        self._walk = _dates(self._elements, self._dated)
+
+    def _read(self, found: list) -> Iterator:
+        i = 0
+        while i < len(found) or next(self._walk, False):
+            if i < len(found):
+                yield found[i]
+                i += 1
 
 
 def byline_lines(top) -> list:
     """Elements under `top` that may hold a byline, in document order (see `printed_lines`)."""
-    return printed_lines(top).bylines
+    return list(printed_lines(top).bylines)
 
 
 def printed_lines(top) -> Printed:
-    """One walk of `top` for both searches of the printed page, which read the same class names.
+    """The elements under `top` that may print a byline or a date, found as they are read.
 
     Byline lines, among the first BYLINE_SEARCH_ELEMENTS elements: one whose class or id says
     byline (and not comment, bio...), one with rel=author, one whose text opens with "By", or
     the parent of an element whose tail does. Dated: one whose class or id says date or time
     (DATE_CLASS). Elements in SKIP_TAGS are passed over.
     """
-    found = Printed()
-    lines, dated = found.bylines, found.dated
-    verdicts: dict[tuple, tuple] = {}  # pages repeat the same class names many times
-    walk = top.iter(etree.Element)
-    for el in islice(walk, BYLINE_SEARCH_ELEMENTS):
+    return Printed(top)
+
+
+# What one class or id name says (`name_marks`).
+SAYS_BYLINE, SAYS_DATE = 1, 2
+# Names already judged. Pages repeat their class names, and sites share many ("post-meta",
+# "entry-date"): kept across pages, up to MARKS_KEPT names (plain strings and ints).
+MARKS_KEPT = 20_000
+_marks: dict[str | None, int] = {None: 0}
+
+
+def name_marks(name: str) -> int:
+    """SAYS_BYLINE and SAYS_DATE for one class or id value. An element's class and id say what
+    either says: no word spans the space that joins them."""
+    if len(_marks) > MARKS_KEPT:
+        _marks.clear()
+        _marks[None] = 0
+    marks = 0
+    if MARK_CLASS.search(name):
+        marks = (SAYS_BYLINE if BYLINE_CLASS.search(name) else 0) | (SAYS_DATE if DATE_CLASS.search(name) else 0)
+    _marks[name] = marks
+    return marks
+
+
+def _lines_and_dates(elements, lines: list, dated: list) -> Iterator[bool]:
+    """Walk `elements`, filling `lines` and `dated` in document order; True after each find."""
+    known = _marks
+    for el in islice(elements, BYLINE_SEARCH_ELEMENTS):
         cls, ident = el.get("class"), el.get("id")
-        if cls is not None or ident is not None:
-            names = (cls, ident)
-            verdict = verdicts.get(names)
-            if verdict is None:
-                verdict = verdicts[names] = _verdict(names)
-            if verdict is not NO_MARK:
-                if verdict[1] and el.tag not in SKIP_TAGS:
-                    dated.append(el)
-                if verdict[0]:
-                    if el.tag not in SKIP_TAGS:
-                        lines.append(el)
-                    continue
+        marks = known.get(cls)
+        if marks is None:
+            marks = name_marks(cls)
+        if ident is not None:
+            more = known.get(ident)
+            marks |= name_marks(ident) if more is None else more
+        if marks:
+            if marks & SAYS_DATE and el.tag not in SKIP_TAGS:
+                dated.append(el)
+                yield True
+            if marks & SAYS_BYLINE and not NOT_BYLINE_CLASS.search(f"{cls or ''} {ident or ''}"):
+                if el.tag not in SKIP_TAGS:
+                    lines.append(el)
+                    yield True
+                continue
         if el.get("rel") == "author":
             if el.tag not in SKIP_TAGS:
                 lines.append(el)
+                yield True
             continue
         # The tag is read only for the few lines that open with a By word: most elements have none.
         # The first visible letter is tested inline: a call per text would cost more than the test.
@@ -200,29 +252,31 @@ def printed_lines(top) -> Printed:
         if text and text.lstrip()[:1] in BY_FIRST and _opens_byline(text):
             if el.tag not in SKIP_TAGS:
                 lines.append(el)
+                yield True
             continue
         tail = el.tail
         if tail and tail.lstrip()[:1] in BY_FIRST and _opens_byline(tail) and el.tag not in SKIP_TAGS:
             owner = el.getparent()
             if owner is not None:
                 lines.append(owner)
-    for el in walk:  # past the byline search's reach: dates only
-        names = (el.get("class"), el.get("id"))
-        if names != (None, None) and el.tag not in SKIP_TAGS:
-            verdict = verdicts.get(names)
-            if verdict is None:
-                verdict = verdicts[names] = _verdict(names)
-            if verdict[1]:
-                dated.append(el)
-    return found
+                yield True
+    yield from _dates(elements, dated)  # past the byline search's reach: dates only
 
 
-def _verdict(names: tuple) -> tuple[bool, bool]:
-    """(says byline, says date) for an element's (class, id)."""
-    joined = f"{names[0] or ''} {names[1] or ''}"
-    if not MARK_CLASS.search(joined):
-        return NO_MARK
-    return BYLINE_CLASS.search(joined) and not NOT_BYLINE_CLASS.search(joined), DATE_CLASS.search(joined)
+def _dates(elements, dated: list) -> Iterator[bool]:
+    """Walk the rest of `elements` for dated ones only."""
+    known = _marks
+    for el in elements:
+        cls, ident = el.get("class"), el.get("id")
+        marks = known.get(cls)
+        if marks is None:
+            marks = name_marks(cls)
+        if ident is not None:
+            more = known.get(ident)
+            marks |= name_marks(ident) if more is None else more
+        if marks & SAYS_DATE and el.tag not in SKIP_TAGS:
+            dated.append(el)
+            yield True
 
 
 def _opens_byline(text: str) -> bool:

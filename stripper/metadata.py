@@ -25,7 +25,8 @@ PATH_MARKS = re.compile(r"[|\-\\/>»]+")
 DC_PREFIX = re.compile(r"^(?:dc|dcterms?)[:._]")
 
 # What describes the page, found by tag: lxml's iter() matches tags in C, in document order.
-HEAD_TAGS = ("meta", "title", "script", "time")
+# The <h1> elements come along for `title`, which would otherwise walk the page again.
+HEAD_TAGS = ("meta", "title", "script", "time", "h1")
 # Microdata: the itemprop attributes, each of which knows its element (getparent). Far
 # cheaper than `//*[@itemprop]`, which tests a predicate on every element.
 ITEMPROPS = etree.XPath("//@itemprop")
@@ -64,6 +65,7 @@ class Head:
     doc_title: str | None = None
     times: list[tuple[str, bool]] = field(default_factory=list)  # (<time datetime>, has pubdate)
     lang: str | None = None
+    h1s: list | None = None  # the <h1> elements under the root read, when the walk was of it alone
 
     def first_meta(self, names: Iterable[str]) -> str | None:
         for name in names:
@@ -82,7 +84,9 @@ def gather(root) -> Head:
     head = Head(lang=root.get("lang") or root.get("xml:lang"))
     blocks = []
     named: dict[str, list[str]] = {}  # from name=, itemprop=, http-equiv=: after property= values
-    for el in _document_iter(root, HEAD_TAGS):
+    h1s = []
+    elements, whole = _document_iter(root, HEAD_TAGS)
+    for el in elements:
         tag = el.tag
         if tag == "meta":
             prop = el.get("property")
@@ -103,8 +107,12 @@ def gather(root) -> Head:
         elif tag == "title":
             if head.doc_title is None:
                 head.doc_title = dom.text_of(el) or None
+        elif tag == "h1":
+            h1s.append(el)
         elif el.get("datetime") is not None:  # a <time>
             head.times.append((el.get("datetime"), el.get("pubdate") is not None))
+    if whole:
+        head.h1s = h1s
     for value in ITEMPROPS(root):
         for prop in value.split():
             head.items.setdefault(prop.lower(), []).append(value.getparent())
@@ -116,15 +124,16 @@ def gather(root) -> Head:
     return head
 
 
-def _document_iter(root, tags: tuple) -> Iterable:
+def _document_iter(root, tags: tuple) -> tuple[Iterable, bool]:
     """Elements with these tags in the whole document, in document order, as XPath's `//tag`
-    finds them: the parser may leave elements beside the root (`<html></html><meta ...>`)."""
+    finds them: the parser may leave elements beside the root (`<html></html><meta ...>`).
+    And whether they are exactly those under `root`."""
     top = root.getroottree().getroot()
     if top.getprevious() is None and top.getnext() is None:  # nearly always
-        return top.iter(*tags)
+        return top.iter(*tags), top is root
     tops = [*reversed(list(top.itersiblings(etree.Element, preceding=True))), top,
             *top.itersiblings(etree.Element)]
-    return chain.from_iterable(el.iter(*tags) for el in tops)
+    return chain.from_iterable(el.iter(*tags) for el in tops), False
 
 
 # -- headline ---------------------------------------------------------------------------------
@@ -201,7 +210,7 @@ def title(root, head: Head | None = None, sites: Iterable[str] = ()) -> str | No
         declared, short = head.doc_title, clean_title(head.doc_title, sites)
     else:
         declared = short = None
-    for h in root.iter("h1"):
+    for h in head.h1s if head.h1s is not None else root.iter("h1"):
         text = dom.text_of(h).rstrip(PERMALINK_MARKS)
         if declared is None:
             return text or None
@@ -275,20 +284,22 @@ def language(head: Head) -> str | None:
 def published(head: Head, nodes: list[dict], url: str | None, printed) -> str | None:
     """Declared dates first (JSON-LD, <meta>, microdata, <time pubdate>), then the first <time>,
     the address, and at last a date printed in an element whose class says date or time."""
-    candidates = [jsonld.text(n.get("datePublished")) for n in nodes]
-    candidates.append(head.first_meta(DATE_META))
-    candidates += [el.get("content") or el.get("datetime") for el in head.items.get("datepublished", [])]
-    candidates += [t for t, pub in head.times if pub] + [jsonld.text(n.get("dateCreated")) for n in nodes]
-    candidates += [jsonld.text(n.get("datePublished")) for n in head.nodes if "datePublished" in n]
-    candidates += [t for t, _ in head.times[:1]]
+    candidates = chain(  # read in turn, up to the first that is a date
+        (jsonld.text(n.get("datePublished")) for n in nodes),
+        (head.first_meta(DATE_META),),
+        (el.get("content") or el.get("datetime") for el in head.items.get("datepublished", [])),
+        (t for t, pub in head.times if pub),
+        (jsonld.text(n.get("dateCreated")) for n in nodes),
+        (jsonld.text(n.get("datePublished")) for n in head.nodes if "datePublished" in n),
+        (t for t, _ in head.times[:1]))
     for raw in candidates:
         value = iso_date(raw)
         if value:
             return value
-    return url_date(url) or dom_date(printed().dated)
+    return url_date(url) or dom_date(printed.dated)
 
 
-def dom_date(dated: list) -> str | None:
+def dom_date(dated: Iterable) -> str | None:
     """The first date printed in a short element whose class or id says date, time or published
     (`dated`: such elements in document order)."""
     for el in dated:
@@ -332,7 +343,7 @@ def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None,
             return names
     for name in AUTHOR_META:
         values = [v for v in head.meta.get(name, ()) if not v.startswith(("http://", "https://", "@"))]
-        names = clean_names(values)
+        names = clean_names(values) if values else []
         if names:
             return names
     for s in sites:
@@ -340,7 +351,7 @@ def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None,
         if names:
             return names
     names = clean_names(_microdata_names(head.items.get("author", []) + head.items.get("creator", [])))
-    return names or dom_bylines(printed().bylines, site)
+    return names or dom_bylines(printed.bylines, site)
 
 
 def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[str, str | None]:
@@ -350,16 +361,18 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[st
     where the page names the original publisher and author.
     """
     nodes = head.articles
-    # The printed page is read (one walk of the body) only when declared author or date is missing.
+    # The printed page is walked only as far as a missing author or date needs.
     body = root.find("body")
-    printed = functools.cache(lambda: printed_lines(body if body is not None else root))
+    printed = printed_lines(body if body is not None else root)
     site = site_name(root, head, nodes, sites)
     own_names = [s.name for s in sites if s.kind == "aggregator"]
     description = head.first_meta(DESCRIPTION_META) or next(
         (jsonld.text(n.get("description")) for n in nodes if n.get("description")), None)
+    found = {"title": title(root, head, [site, *own_names] if site else own_names),
+             "author": _joined(authors(root, head, nodes, sites, site, printed))}
+    printed.bylines_done()
     return {
-        "title": title(root, head, [site, *own_names] if site else own_names),
-        "author": _joined(authors(root, head, nodes, sites, site, printed)),
+        **found,
         "site": site,
         "published": published(head, nodes, url, printed),
         "language": language(head),

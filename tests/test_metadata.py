@@ -339,6 +339,20 @@ def test_printed_lines_find_bylines_and_dates_in_one_walk(monkeypatch):
     assert [dom.text_of(el) for el in found.dated] == ["By Ann", "9:00", "14 May 2025"]
 
 
+def test_printed_lines_walk_only_as_far_as_read():
+    root = dom.parse('<html><body><p class="author">By Ann</p><p>By Bo</p><p class="date">14 May 2025</p>'
+                     '<p rel="author">Cy</p><p class="time">9:00</p></body></html>')
+    found = bylines.printed_lines(root.find("body"))
+    assert dom.text_of(next(found.bylines)) == "By Ann"
+    assert found._dated == []  # nothing past the first byline has been walked
+    assert [dom.text_of(el) for el in found.bylines] == ["By Ann", "By Bo", "Cy"]
+    found = bylines.printed_lines(root.find("body"))
+    next(found.bylines)
+    found.bylines_done()  # from here on only dates are looked for
+    assert [dom.text_of(el) for el in found.dated] == ["14 May 2025", "9:00"]
+    assert [dom.text_of(el) for el in found.bylines] == ["By Ann"]
+
+
 @pytest.mark.parametrize("names", ["Author", "post-AUTHOR x", "auth-or", "Ä Bylıne", "BYLİNE",
                                    "Datelıne", "über-meta", "pub"])
 def test_class_words_match_as_a_case_blind_regex_does(names):
@@ -351,3 +365,14 @@ def test_opens_byline_wants_a_by_word_then_a_space():
     assert bylines._opens_byline("  Von ")
     assert not bylines._opens_byline("Bypass the ring road")
     assert not bylines._opens_byline("Byline")
+
+
+@pytest.mark.parametrize("attrs, line, dated", [
+    ('class="byline"', True, True), ('class="byline" id="bio"', False, True), ('class="x" id="Author"', True, False),
+    ('class="about" id="author"', False, False), ('class="post-meta" id="byline-2"', True, True), ('id="tıme"', False, True),
+])
+def test_class_and_id_judged_as_one_name(attrs, line, dated):
+    body = dom.parse(f'<html><body><div {attrs}>Jane Doe</div></body></html>').find("body")
+    found = bylines.printed_lines(body)
+    assert ([el.tag for el in found.bylines] == ["div"]) == line
+    assert ([el.tag for el in found.dated] == ["div"]) == dated

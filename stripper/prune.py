@@ -401,19 +401,21 @@ class Looks:
         self.cut_index = rules.cut_index if rules.cut_index.buckets else None
         self.class_rules = [(word_search(pattern), unless and word_search(unless), rule)
                             for pattern, unless, rule in (rules.class_rules if unlikely else ())]
-        self.known, self.values, self.other = _known_looks(rules, unlikely)
+        memory = _known_looks(rules, unlikely)
+        self.known, self.table, self.numbers = memory.known, memory.table, memory.numbers
+        self.values, self.other = memory.values, memory.other
 
     def of(self, el) -> Look:
         key = self.signature(el)
-        look = self.known.get(key)
-        if look is None:
-            look = self.known[key] = self.look(key)
-        return look
+        number = self.known.get(key)
+        if number is None:
+            number = self.remember(key)
+        return self.table[number]
 
     def notable(self, elements):
         """`(element, look)` for those of `elements` whose look is something: `of` for each,
         written out, as most elements of every page pass through here."""
-        known, values, other = self.known, self.values, self.other
+        known, table, values = self.known, self.table, self.values
         for el in elements:
             items = el.items()
             if items:
@@ -421,37 +423,48 @@ class Looks:
                 for name, value in items:
                     if name in values:
                         wanted = values[name]
-                        key += (name, value if wanted is None or value in wanted else other)
-                key = tuple(key)
+                        key.append(name + "=" + value if wanted is None or value in wanted else name)
+                key = "\0".join(key)
             else:
                 key = el.tag
-            look = known.get(key)
-            if look is None:
-                look = known[key] = self.look(key)
-            if look is not NOTHING:
-                yield el, look
+            number = known.get(key)
+            if number is None:
+                number = self.remember(key)
+            if number:
+                yield el, table[number]
 
-    def signature(self, el) -> tuple | str:
-        """The tag and the attributes some rule reads. A value that no rule compares with counts
-        as `other`, so links with different hrefs share one signature, and so do their `Look`s.
-        An element without attributes has its tag for signature."""
-        items = el.items()
-        if not items:
-            return el.tag
+    def signature(self, el) -> str:
+        """The tag and the attributes some rule reads, as `name=value` and joined by NUL, which
+        neither tag nor attribute hold. A value that no rule compares with is left out (the
+        name alone), so links with different hrefs share one signature, and so do their
+        `Look`s. An element without such attributes has its tag for signature."""
         key = [el.tag]
-        values, other = self.values, self.other
-        for name, value in items:
+        values = self.values
+        for name, value in el.items():
             if name in values:
                 wanted = values[name]
-                key += (name, value if wanted is None or value in wanted else other)
-        return tuple(key)
+                key.append(name + "=" + value if wanted is None or value in wanted else name)
+        return "\0".join(key)
 
-    def look(self, key: tuple | str) -> Look:
+    def remember(self, key: str) -> int:
+        """The number in `table` of the look of signature `key`, worked out and remembered.
+        Signatures are strings and looks numbers, so the collector never walks the table of
+        signatures, however large it grows."""
+        look = self.look(key)
+        number = self.numbers.get(look)
+        if number is None:
+            number = self.numbers[look] = len(self.table)
+            self.table.append(look)
+        self.known[key] = number
+        return number
+
+    def look(self, key: str) -> Look:
         """The look of the elements with this signature, read from the signature alone."""
-        if isinstance(key, str):
-            tag, attrs = key, {}
-        else:
-            tag, attrs = key[0], dict(zip(key[1::2], key[2::2]))
+        tag, *pairs = key.split("\0")
+        attrs = {}
+        for pair in pairs:
+            name, equals, value = pair.partition("=")
+            attrs[name] = value if equals else self.other
         if is_hidden(attrs):
             return HIDDEN
         get, class_attr = attrs.get, attrs.get("class")
@@ -470,28 +483,44 @@ class Looks:
         return Look(False, walls, matches, furniture)
 
 
+class RememberedLooks:
+    """A rule set's Looks across pages: signature -> number in `table`, the distinct Looks
+    (NOTHING first, numbered 0); and what a signature is made of (see `Looks.signature`)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules  # kept alive, so its id stays its own
+        self.known: dict[str, int] = {}
+        self.table: list[Look] = [NOTHING]
+        self.numbers: dict[Look, int] = {NOTHING: 0}
+        self.values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
+        # Longer than every value compared with; NUL, which attribute values never hold.
+        self.other = "\0" * (1 + max((len(v) for wanted in self.values.values() if wanted for v in wanted),
+                                      default=0))
+
+    def forget(self) -> None:
+        self.known.clear()
+        del self.table[1:]
+        self.numbers.clear()
+        self.numbers[NOTHING] = 0
+
+
 # A Look depends on the signature, the rule set and `unlikely` only, so the Looks worked out
 # on one page serve the next pages with the same rules (and a retry of the same page).
-# By rule set (kept alive by the entry, so its id stays its own) and `unlikely`; bounded.
-_LOOKS: dict[tuple[int, bool], tuple[RuleSet, dict, dict, str]] = {}
+# By rule set and `unlikely`; bounded.
+_LOOKS: dict[tuple[int, bool], RememberedLooks] = {}
 LOOKS_PER_RULESET = 50_000
 LOOK_RULESETS = 32
 
 
-def _known_looks(rules: RuleSet, unlikely: bool) -> tuple[dict, dict, str]:
-    """The rule set's remembered Looks, its attribute table (see `_merge_values`) and a value
-    that none of its rules compares with."""
-    entry = _LOOKS.get((id(rules), unlikely))
-    if entry is None or entry[0] is not rules:
+def _known_looks(rules: RuleSet, unlikely: bool) -> RememberedLooks:
+    memory = _LOOKS.get((id(rules), unlikely))
+    if memory is None or memory.rules is not rules:
         if len(_LOOKS) >= LOOK_RULESETS:
             _LOOKS.clear()
-        values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
-        # Longer than every value compared with; NUL, which attribute values never hold.
-        other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
-        entry = _LOOKS[(id(rules), unlikely)] = (rules, {}, values, other)
-    if len(entry[1]) > LOOKS_PER_RULESET:  # a long batch must not grow memory without bound
-        entry[1].clear()
-    return entry[1:]
+        memory = _LOOKS[(id(rules), unlikely)] = RememberedLooks(rules)
+    if len(memory.known) > LOOKS_PER_RULESET:  # a long batch must not grow memory without bound
+        memory.forget()
+    return memory
 
 
 # What `is_hidden` reads: the hidden attribute's presence, aria-hidden="true", and the style.

@@ -110,8 +110,12 @@ class SelectorIndex:
         self.buckets: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
         self.complex: list[tuple[str, Any, Any]] = []  # (selector, compiled, payload)
         # Pages repeat the same tag/class/id combinations; selectors without attribute
-        # tests give the same answer for each, so answers are remembered per combination.
-        self._cache: dict[tuple, list[tuple[Simple, Any]]] = {}
+        # tests give the same answer for each, so answers are remembered per combination:
+        # "tag class" -> number in `_answers`, the distinct answers. Strings and numbers
+        # only, so the collector never walks it, however large it grows.
+        self._cache: dict[str, int] = {}
+        self._answers: list[tuple[tuple, tuple]] = [NO_BUCKET]
+        self._numbers: dict[tuple[tuple, tuple], int] = {NO_BUCKET: 0}
         self._attr_names: set[str] = set()
         # The buckets split by `_plain`, worked out once rather than per element.
         self._plain: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
@@ -135,7 +139,7 @@ class SelectorIndex:
             self._needles = None
             self._keys = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
-            self._cache.clear()
+            self._forget()
             self._values = None
 
     def __bool__(self) -> bool:
@@ -177,13 +181,12 @@ class SelectorIndex:
             return ()
         if isinstance(class_attr, list):
             class_attr = " ".join(class_attr)
-        key = (tag, class_attr)
-        known = self._cache.get(key)
-        if known is None:
-            if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
-                self._cache.clear()
-            known = self._cache[key] = self._by_tag_and_class(tag, class_attr)
-        plain, tested = known
+        # A tag holds no space: the first one ends it.
+        key = tag if class_attr is None else tag + " " + class_attr
+        number = self._cache.get(key)
+        if number is None:
+            number = self._remember(key, tag, class_attr)
+        plain, tested = self._answers[number]
         el_id = get("id")
         by_id = self.buckets.get(("id", el_id)) if el_id else None
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
@@ -201,6 +204,23 @@ class SelectorIndex:
             # Selectors keyed by tag or class that also test other attributes.
             found += [(simple, payload) for simple, payload in tested if simple.matches(tag, get, classes)]
         return found
+
+    def _remember(self, key: str, tag: str, class_attr: str | None) -> int:
+        if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
+            self._forget()
+        answer = self._by_tag_and_class(tag, class_attr)
+        number = self._numbers.get(answer)
+        if number is None:
+            number = self._numbers[answer] = len(self._answers)
+            self._answers.append(answer)
+        self._cache[key] = number
+        return number
+
+    def _forget(self) -> None:
+        self._cache.clear()
+        del self._answers[1:]
+        self._numbers.clear()
+        self._numbers[NO_BUCKET] = 0
 
     def _may_match(self, name: str, value: Any) -> bool:
         """False when no selector keyed by attribute `name` can match this value of it."""

@@ -403,7 +403,8 @@ class Looks:
                             for pattern, unless, rule in (rules.class_rules if unlikely else ())]
         memory = _known_looks(rules, unlikely)
         self.known, self.table, self.numbers = memory.known, memory.table, memory.numbers
-        self.values, self.other = memory.values, memory.other
+        self.verbatim, self.compared, self.pairs = memory.verbatim, memory.compared, memory.pairs
+        self.other = memory.other
 
     def of(self, el) -> Look:
         key = self.signature(el)
@@ -415,18 +416,17 @@ class Looks:
     def notable(self, elements):
         """`(element, look)` for those of `elements` whose look is something: `of` for each,
         written out, as most elements of every page pass through here."""
-        known, table, values = self.known, self.table, self.values
+        known, table, verbatim, compared, pairs = self.known, self.table, self.verbatim, self.compared, self.pairs
         for el in elements:
-            items = el.items()
-            if items:
-                key = [el.tag]
-                for name, value in items:
-                    if name in values:
-                        wanted = values[name]
-                        key.append(name + "=" + value if wanted is None or value in wanted else name)
-                key = "\0".join(key)
-            else:
-                key = el.tag
+            key = el.tag
+            for name, value in el.items():
+                prefix = verbatim.get(name)
+                if prefix is not None:
+                    key += prefix + value
+                else:
+                    prefix = compared.get(name)
+                    if prefix is not None:
+                        key += pairs.get((name, value), prefix)
             number = known.get(key)
             if number is None:
                 number = self.remember(key)
@@ -434,17 +434,18 @@ class Looks:
                 yield el, table[number]
 
     def signature(self, el) -> str:
-        """The tag and the attributes some rule reads, as `name=value` and joined by NUL, which
-        neither tag nor attribute hold. A value that no rule compares with is left out (the
-        name alone), so links with different hrefs share one signature, and so do their
-        `Look`s. An element without such attributes has its tag for signature."""
-        key = [el.tag]
-        values = self.values
+        """The tag and the attributes some rule reads, each as NUL, name, "=" and value: neither
+        tag nor attribute holds a NUL, and no name an "=". A value that no rule compares with
+        is left out (NUL and the name alone), so links with different hrefs share one
+        signature, and so do their `Look`s. An element without such attributes has its tag
+        for signature."""
+        key = el.tag
         for name, value in el.items():
-            if name in values:
-                wanted = values[name]
-                key.append(name + "=" + value if wanted is None or value in wanted else name)
-        return "\0".join(key)
+            if name in self.verbatim:
+                key += self.verbatim[name] + value
+            elif name in self.compared:
+                key += self.pairs.get((name, value), self.compared[name])
+        return key
 
     def remember(self, key: str) -> int:
         """The number in `table` of the look of signature `key`, worked out and remembered.
@@ -492,10 +493,15 @@ class RememberedLooks:
         self.known: dict[str, int] = {}
         self.table: list[Look] = [NOTHING]
         self.numbers: dict[Look, int] = {NOTHING: 0}
-        self.values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
+        values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
+        # How `Looks.signature` writes each attribute some rule reads: NUL, name, "=" and
+        # value; for those compared with a few values only, NUL and name for any other value.
+        self.verbatim = {name: f"\0{name}=" for name, wanted in values.items() if wanted is None}
+        self.compared = {name: f"\0{name}" for name, wanted in values.items() if wanted is not None}
+        self.pairs = {(name, value): f"\0{name}={value}" for name, wanted in values.items() if wanted
+                      for value in wanted}
         # Longer than every value compared with; NUL, which attribute values never hold.
-        self.other = "\0" * (1 + max((len(v) for wanted in self.values.values() if wanted for v in wanted),
-                                      default=0))
+        self.other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
 
     def forget(self) -> None:
         self.known.clear()
@@ -550,10 +556,14 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         if not prose:
             return False
         return _hold_the_prose([el], prose, root, page)
+    if len(el) and el.find(".//article") is not None:
+        return True
+    # Most hidden parts and furniture hold no long paragraph while the page does: that is
+    # told from paragraphs alone, before the page's text is counted.
+    if not _holds_long_paragraphs([el], root, page):
+        return False
     if not len(el):  # no children: its own text is all its text (an icon, a label)
         most = len(el.text.strip()) if el.text else 0
-    elif el.find(".//article") is not None:
-        return True
     else:  # most elements are small next to the page, as a bound worked out in C already shows
         most = dom.text_chars_at_most(el)
     if not most:
@@ -564,9 +574,7 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if not page["text"].holds_more_than(most, HOLDER_MAX_SHARE):
         return False
     chars = dom.text_chars(el)
-    if not chars or not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
-        return False
-    return _holds_long_paragraphs([el], root, page)
+    return bool(chars) and page["text"].holds_more_than(chars, HOLDER_MAX_SHARE)
 
 
 def _hold_the_prose(els: list, prose: int, root, page: dict) -> bool:
@@ -580,7 +588,19 @@ def _holds_long_paragraphs(els: list, root, page: dict) -> bool:
     """Much text, but is it the article? A list of teaser cards holds no long paragraphs; an
     article's container (or a rule's hits together) holds at least as many as the rest of the page."""
     inside = sum(_paragraph_chars(el, page)[1] for el in els)
+    if not inside:  # then only a page without long paragraphs passes: the first long one tells
+        return not _has_long_paragraph(root, page)
     return inside >= _paragraph_chars(root, page)[1] - inside
+
+
+def _has_long_paragraph(root, page: dict) -> bool:
+    """`_paragraph_chars(root, page)[1] > 0`, stopping at the first long paragraph."""
+    counted = page.get("paragraphs", {}).get(root)
+    if counted is not None:
+        return counted[1] > 0
+    if "long" not in page:
+        page["long"] = any(n >= LONG_PARAGRAPH_CHARS for n in map(_text_chars, root.iter("p")))
+    return page["long"]
 
 
 class PageText:
@@ -611,13 +631,20 @@ class PageText:
         return False
 
 
+def _text_chars(el) -> int:
+    """`dom.text_chars`, read directly from a childless element (most paragraphs)."""
+    if len(el):
+        return dom.text_chars(el)
+    return len(el.text.strip()) if el.text else 0
+
+
 def _paragraph_chars(el, page: dict) -> tuple[int, int]:
     """Characters of the paragraph text under `el`, all and that of long paragraphs (sentences,
     not teaser lines), counted once per element and sweep (`page` caches them)."""
     cache = page.setdefault("paragraphs", {})
     if el not in cache:
         every = long = 0
-        for n in map(dom.text_chars, el.iter("p")):
+        for n in map(_text_chars, el.iter("p")):
             every += n
             if n >= LONG_PARAGRAPH_CHARS:
                 long += n

@@ -223,13 +223,21 @@ def test_page_text_answers_like_the_whole_count():
 
 
 def test_empty_hidden_element_and_paragraphless_hit_leave_page_totals_uncounted():
-    root = dom.parse(f"<html><body><p>{PARA}</p><div hidden></div><div class=share>Share</div></body></html>")
+    root = dom.parse(f"<html><body><p>{PARA}</p><div hidden></div><div class=share>Share</div>"
+                     f"<div class=aside><p>{PARA}</p></div></body></html>")
     page: dict = {}
     assert not prune.holds_article(root.find(".//div"), root, "text", page)
     assert not prune.holds_article(root.find(".//div[@class='share']"), root, "prose", page)
-    assert "text" not in page and root not in page.get("paragraphs", {})  # the page was never counted
     assert not prune.holds_article(root.find(".//div[@class='share']"), root, "text", page)
-    assert "text" in page
+    assert "text" not in page and root not in page.get("paragraphs", {})  # the page was never counted
+    assert prune.holds_article(root.find(".//div[@class='aside']"), root, "text", page)  # half the text
+    assert "text" in page and root in page["paragraphs"]
+
+
+def test_paragraphless_element_holds_the_article_of_a_page_without_long_paragraphs():
+    root = dom.parse("<html><body><div class=menu><a>Home</a> <a>News</a></div><p>Short.</p></body></html>")
+    page: dict = {}
+    assert prune.holds_article(root.find(".//div"), root, "text", page)
 
 
 def test_teaser_cards_holding_most_of_the_text_are_not_the_article():

@@ -468,10 +468,12 @@ class Looks:
             attrs[name] = value if equals else self.other
         if is_hidden(attrs):
             return HIDDEN
-        get, class_attr = attrs.get, attrs.get("class")
-        walls = frozenset(rule.id for _, rule in self.cut_index.match(tag, get, class_attr, attrs)
-                          if rule.paywall) if self.cut_index is not None else frozenset()
-        matches = tuple(self.index.match(tag, get, class_attr, attrs)) if self.index is not None else ()
+        get, class_attr, el_id = attrs.get, attrs.get("class"), attrs.get("id")
+        cut_index, index = self.cut_index, self.index
+        walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs) if rule.paywall) \
+            if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
+        matches = tuple(index.match(tag, get, class_attr, attrs)) \
+            if index is not None and index.can_match(tag, class_attr, el_id, attrs) else ()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
             names = dom.class_and_id(attrs)

@@ -125,8 +125,7 @@ class SelectorIndex:
         # attribute (`[class*=paywall]`, `[id^=ad-]`) needs in it: most class and id strings
         # have none, and skip the whole bucket.
         self._needles: dict[str, re.Pattern] | None = None  # worked out on the first match
-        # The tags and class names that key buckets, and whether one holds `*`: most tag and
-        # class combinations meet none of them (worked out on the first match).
+        # See `_bucket_keys` (worked out on the first match).
         self._keys: tuple[frozenset[str], frozenset[str], bool] | None = None
 
     def add(self, selector: str, payload: Any) -> None:
@@ -222,6 +221,27 @@ class SelectorIndex:
         self._numbers.clear()
         self._numbers[NO_BUCKET] = 0
 
+    def can_match(self, tag: str, class_attr: str | None, el_id: str | None, attr_names: Iterable[str]) -> bool:
+        """False when `match` finds nothing for an element with this tag, class, id and
+        attribute names, told from the buckets' keys alone: cheaper than `match` for the
+        many elements of a page that no selector names, and nothing to remember."""
+        tags, class_names, anything = self._bucket_keys()
+        if anything or tag in tags or (el_id and ("id", el_id) in self.buckets):
+            return True
+        if class_attr and (not class_names.isdisjoint(class_attr.split())
+                           or (("attr", "class") in self.buckets and self._may_match("class", class_attr))):
+            return True
+        return not self._attr_names.isdisjoint(attr_names)
+
+    def _bucket_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
+        """The tags and class names that key buckets, and whether one holds `*`: most tag and
+        class combinations meet none of them."""
+        if self._keys is None:
+            self._keys = (frozenset(name for kind, name in self.buckets if kind == "tag"),
+                          frozenset(name for kind, name in self.buckets if kind == "class"),
+                          ("any", "") in self.buckets)
+        return self._keys
+
     def _may_match(self, name: str, value: Any) -> bool:
         """False when no selector keyed by attribute `name` can match this value of it."""
         if self._needles is None:
@@ -256,11 +276,7 @@ class SelectorIndex:
     def _by_tag_and_class(self, tag: str, class_attr: str | None) -> tuple[tuple, tuple]:
         """What a tag and class attribute decide: the selectors without other attribute tests
         that they match, and the candidates among the selectors with such tests."""
-        if self._keys is None:
-            self._keys = (frozenset(name for kind, name in self.buckets if kind == "tag"),
-                          frozenset(name for kind, name in self.buckets if kind == "class"),
-                          ("any", "") in self.buckets)
-        tags, class_names, anything = self._keys
+        tags, class_names, anything = self._bucket_keys()
         if (tag not in tags and not anything and (not class_attr or class_names.isdisjoint(class_attr.split())
                                                    and not (("attr", "class") in self.buckets
                                                             and self._may_match("class", class_attr)))):

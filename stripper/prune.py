@@ -414,63 +414,79 @@ class Looks:
         self.cut_index = rules.cut_index if rules.cut_index.buckets else None
         self.class_rules = [(word_search(pattern), unless and word_search(unless), rule)
                             for pattern, unless, rule in (rules.class_rules if unlikely else ())]
-        self.known, self.values, self.other = _known_looks(rules, unlikely)
+        memory = _known_looks(rules, unlikely)
+        self.known, self.table, self.numbers = memory.known, memory.table, memory.numbers
+        self.verbatim, self.compared, self.pairs = memory.verbatim, memory.compared, memory.pairs
+        self.other = memory.other
 
     def of(self, el) -> Look:
         key = self.signature(el)
-        look = self.known.get(key)
-        if look is None:
-            look = self.known[key] = self.look(key)
-        return look
+        number = self.known.get(key)
+        if number is None:
+            number = self.remember(key)
+        return self.table[number]
 
     def notable(self, elements):
         """`(element, look)` for those of `elements` whose look is something: `of` for each,
         written out, as most elements of every page pass through here."""
-        known, values, other = self.known, self.values, self.other
+        known, table, verbatim, compared, pairs = self.known, self.table, self.verbatim, self.compared, self.pairs
         for el in elements:
-            items = el.items()
-            if items:
-                key = [el.tag]
-                for name, value in items:
-                    if name in values:
-                        wanted = values[name]
-                        key += (name, value if wanted is None or value in wanted else other)
-                key = tuple(key)
-            else:
-                key = el.tag
-            look = known.get(key)
-            if look is None:
-                look = known[key] = self.look(key)
-            if look is not NOTHING:
-                yield el, look
+            key = el.tag
+            for name, value in el.items():
+                prefix = verbatim.get(name)
+                if prefix is not None:
+                    key += prefix + value
+                else:
+                    prefix = compared.get(name)
+                    if prefix is not None:
+                        key += pairs.get((name, value), prefix)
+            number = known.get(key)
+            if number is None:
+                number = self.remember(key)
+            if number:
+                yield el, table[number]
 
-    def signature(self, el) -> tuple | str:
-        """The tag and the attributes some rule reads. A value that no rule compares with counts
-        as `other`, so links with different hrefs share one signature, and so do their `Look`s.
-        An element without attributes has its tag for signature."""
-        items = el.items()
-        if not items:
-            return el.tag
-        key = [el.tag]
-        values, other = self.values, self.other
-        for name, value in items:
-            if name in values:
-                wanted = values[name]
-                key += (name, value if wanted is None or value in wanted else other)
-        return tuple(key)
+    def signature(self, el) -> str:
+        """The tag and the attributes some rule reads, each as NUL, name, "=" and value: neither
+        tag nor attribute holds a NUL, and no name an "=". A value that no rule compares with
+        is left out (NUL and the name alone), so links with different hrefs share one
+        signature, and so do their `Look`s. An element without such attributes has its tag
+        for signature."""
+        key = el.tag
+        for name, value in el.items():
+            if name in self.verbatim:
+                key += self.verbatim[name] + value
+            elif name in self.compared:
+                key += self.pairs.get((name, value), self.compared[name])
+        return key
 
-    def look(self, key: tuple | str) -> Look:
+    def remember(self, key: str) -> int:
+        """The number in `table` of the look of signature `key`, worked out and remembered.
+        Signatures are strings and looks numbers, so the collector never walks the table of
+        signatures, however large it grows."""
+        look = self.look(key)
+        number = self.numbers.get(look)
+        if number is None:
+            number = self.numbers[look] = len(self.table)
+            self.table.append(look)
+        self.known[key] = number
+        return number
+
+    def look(self, key: str) -> Look:
         """The look of the elements with this signature, read from the signature alone."""
-        if isinstance(key, str):
-            tag, attrs = key, {}
-        else:
-            tag, attrs = key[0], dict(zip(key[1::2], key[2::2]))
+        tag, *pairs = key.split("\0")
+        attrs = {}
+        for pair in pairs:
+            name, equals, value = pair.partition("=")
+            attrs[name] = value if equals else self.other
         if is_hidden(attrs):
             return HIDDEN
-        get, class_attr = attrs.get, attrs.get("class")
-        walls = frozenset(rule.id for _, rule in self.cut_index.match(tag, get, class_attr, attrs)
-                          if rule.paywall) if self.cut_index is not None else frozenset()
-        matches = tuple(self.index.match(tag, get, class_attr, attrs)) if self.index is not None else ()
+        get, class_attr, el_id = attrs.get, attrs.get("class"), attrs.get("id")
+        cut_index, index = self.cut_index, self.index
+        walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs) if rule.paywall) \
+            if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
+        matches = tuple(index.match(tag, get, class_attr, attrs)) \
+            if index is not None and index.can_match(tag, class_attr, el_id, attrs) else ()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
             names = dom.class_and_id(attrs)
@@ -483,28 +499,49 @@ class Looks:
         return Look(False, walls, matches, furniture)
 
 
+class RememberedLooks:
+    """A rule set's Looks across pages: signature -> number in `table`, the distinct Looks
+    (NOTHING first, numbered 0); and what a signature is made of (see `Looks.signature`)."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules  # kept alive, so its id stays its own
+        self.known: dict[str, int] = {}
+        self.table: list[Look] = [NOTHING]
+        self.numbers: dict[Look, int] = {NOTHING: 0}
+        values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
+        # How `Looks.signature` writes each attribute some rule reads: NUL, name, "=" and
+        # value; for those compared with a few values only, NUL and name for any other value.
+        self.verbatim = {name: f"\0{name}=" for name, wanted in values.items() if wanted is None}
+        self.compared = {name: f"\0{name}" for name, wanted in values.items() if wanted is not None}
+        self.pairs = {(name, value): f"\0{name}={value}" for name, wanted in values.items() if wanted
+                      for value in wanted}
+        # Longer than every value compared with; NUL, which attribute values never hold.
+        self.other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
+
+    def forget(self) -> None:
+        self.known.clear()
+        del self.table[1:]
+        self.numbers.clear()
+        self.numbers[NOTHING] = 0
+
+
 # A Look depends on the signature, the rule set and `unlikely` only, so the Looks worked out
 # on one page serve the next pages with the same rules (and a retry of the same page).
-# By rule set (kept alive by the entry, so its id stays its own) and `unlikely`; bounded.
-_LOOKS: dict[tuple[int, bool], tuple[RuleSet, dict, dict, str]] = {}
+# By rule set and `unlikely`; bounded.
+_LOOKS: dict[tuple[int, bool], RememberedLooks] = {}
 LOOKS_PER_RULESET = 50_000
 LOOK_RULESETS = 32
 
 
-def _known_looks(rules: RuleSet, unlikely: bool) -> tuple[dict, dict, str]:
-    """The rule set's remembered Looks, its attribute table (see `_merge_values`) and a value
-    that none of its rules compares with."""
-    entry = _LOOKS.get((id(rules), unlikely))
-    if entry is None or entry[0] is not rules:
+def _known_looks(rules: RuleSet, unlikely: bool) -> RememberedLooks:
+    memory = _LOOKS.get((id(rules), unlikely))
+    if memory is None or memory.rules is not rules:
         if len(_LOOKS) >= LOOK_RULESETS:
             _LOOKS.clear()
-        values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
-        # Longer than every value compared with; NUL, which attribute values never hold.
-        other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
-        entry = _LOOKS[(id(rules), unlikely)] = (rules, {}, values, other)
-    if len(entry[1]) > LOOKS_PER_RULESET:  # a long batch must not grow memory without bound
-        entry[1].clear()
-    return entry[1:]
+        memory = _LOOKS[(id(rules), unlikely)] = RememberedLooks(rules)
+    if len(memory.known) > LOOKS_PER_RULESET:  # a long batch must not grow memory without bound
+        memory.forget()
+    return memory
 
 
 # What `is_hidden` reads: the hidden attribute's presence, aria-hidden="true", and the style.
@@ -536,10 +573,14 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         if not prose:
             return False
         return _hold_the_prose([el], prose, root, page)
+    if len(el) and el.find(".//article") is not None:
+        return True
+    # Most hidden parts and furniture hold no long paragraph while the page does: that is
+    # told from paragraphs alone, before the page's text is counted.
+    if not _holds_long_paragraphs([el], root, page):
+        return False
     if not len(el):  # no children: its own text is all its text (an icon, a label)
         most = len(el.text.strip()) if el.text else 0
-    elif el.find(".//article") is not None:
-        return True
     else:  # most elements are small next to the page, as a bound worked out in C already shows
         most = dom.text_chars_at_most(el)
     if not most:
@@ -550,9 +591,7 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if not page["text"].holds_more_than(most, HOLDER_MAX_SHARE):
         return False
     chars = dom.text_chars(el)
-    if not chars or not page["text"].holds_more_than(chars, HOLDER_MAX_SHARE):
-        return False
-    return _holds_long_paragraphs([el], root, page)
+    return bool(chars) and page["text"].holds_more_than(chars, HOLDER_MAX_SHARE)
 
 
 def _beside_main(el, root, page: dict) -> bool:
@@ -579,7 +618,19 @@ def _holds_long_paragraphs(els: list, root, page: dict) -> bool:
     """Much text, but is it the article? A list of teaser cards holds no long paragraphs; an
     article's container (or a rule's hits together) holds at least as many as the rest of the page."""
     inside = sum(_paragraph_chars(el, page)[1] for el in els)
+    if not inside:  # then only a page without long paragraphs passes: the first long one tells
+        return not _has_long_paragraph(root, page)
     return inside >= _paragraph_chars(root, page)[1] - inside
+
+
+def _has_long_paragraph(root, page: dict) -> bool:
+    """`_paragraph_chars(root, page)[1] > 0`, stopping at the first long paragraph."""
+    counted = page.get("paragraphs", {}).get(root)
+    if counted is not None:
+        return counted[1] > 0
+    if "long" not in page:
+        page["long"] = any(n >= LONG_PARAGRAPH_CHARS for n in map(_text_chars, root.iter("p")))
+    return page["long"]
 
 
 class PageText:
@@ -610,13 +661,20 @@ class PageText:
         return False
 
 
+def _text_chars(el) -> int:
+    """`dom.text_chars`, read directly from a childless element (most paragraphs)."""
+    if len(el):
+        return dom.text_chars(el)
+    return len(el.text.strip()) if el.text else 0
+
+
 def _paragraph_chars(el, page: dict) -> tuple[int, int]:
     """Characters of the paragraph text under `el`, all and that of long paragraphs (sentences,
     not teaser lines), counted once per element and sweep (`page` caches them)."""
     cache = page.setdefault("paragraphs", {})
     if el not in cache:
         every = long = 0
-        for n in map(dom.text_chars, el.iter("p")):
+        for n in map(_text_chars, el.iter("p")):
             every += n
             if n >= LONG_PARAGRAPH_CHARS:
                 long += n

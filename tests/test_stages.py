@@ -435,8 +435,8 @@ def test_wrap_loose_text_still_rewrites_whitespace_with_controls():
 
 def test_looks_are_remembered_per_rule_set_and_unlikely_flag():
     rules = ruleset_for((), None, (), (), (), True)
-    assert prune._known_looks(rules, True)[0] is prune._known_looks(rules, True)[0]
-    assert prune._known_looks(rules, True)[0] is not prune._known_looks(rules, False)[0]
+    assert prune._known_looks(rules, True) is prune._known_looks(rules, True)
+    assert prune._known_looks(rules, True) is not prune._known_looks(rules, False)
 
 
 def test_second_page_judged_from_remembered_looks_loses_the_same_chrome():

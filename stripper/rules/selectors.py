@@ -110,8 +110,12 @@ class SelectorIndex:
         self.buckets: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
         self.complex: list[tuple[str, Any, Any]] = []  # (selector, compiled, payload)
         # Pages repeat the same tag/class/id combinations; selectors without attribute
-        # tests give the same answer for each, so answers are remembered per combination.
-        self._cache: dict[tuple, list[tuple[Simple, Any]]] = {}
+        # tests give the same answer for each, so answers are remembered per combination:
+        # "tag class" -> number in `_answers`, the distinct answers. Strings and numbers
+        # only, so the collector never walks it, however large it grows.
+        self._cache: dict[str, int] = {}
+        self._answers: list[tuple[tuple, tuple]] = [NO_BUCKET]
+        self._numbers: dict[tuple[tuple, tuple], int] = {NO_BUCKET: 0}
         self._attr_names: set[str] = set()
         # The buckets split by `_plain`, worked out once rather than per element.
         self._plain: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
@@ -121,8 +125,7 @@ class SelectorIndex:
         # attribute (`[class*=paywall]`, `[id^=ad-]`) needs in it: most class and id strings
         # have none, and skip the whole bucket.
         self._needles: dict[str, re.Pattern] | None = None  # worked out on the first match
-        # The tags and class names that key buckets, and whether one holds `*`: most tag and
-        # class combinations meet none of them (worked out on the first match).
+        # See `_bucket_keys` (worked out on the first match).
         self._keys: tuple[frozenset[str], frozenset[str], bool] | None = None
 
     def add(self, selector: str, payload: Any) -> None:
@@ -135,7 +138,7 @@ class SelectorIndex:
             self._needles = None
             self._keys = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
-            self._cache.clear()
+            self._forget()
             self._values = None
 
     def __bool__(self) -> bool:
@@ -177,13 +180,12 @@ class SelectorIndex:
             return ()
         if isinstance(class_attr, list):
             class_attr = " ".join(class_attr)
-        key = (tag, class_attr)
-        known = self._cache.get(key)
-        if known is None:
-            if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
-                self._cache.clear()
-            known = self._cache[key] = self._by_tag_and_class(tag, class_attr)
-        plain, tested = known
+        # A tag holds no space: the first one ends it.
+        key = tag if class_attr is None else tag + " " + class_attr
+        number = self._cache.get(key)
+        if number is None:
+            number = self._remember(key, tag, class_attr)
+        plain, tested = self._answers[number]
         el_id = get("id")
         by_id = self.buckets.get(("id", el_id)) if el_id else None
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
@@ -201,6 +203,44 @@ class SelectorIndex:
             # Selectors keyed by tag or class that also test other attributes.
             found += [(simple, payload) for simple, payload in tested if simple.matches(tag, get, classes)]
         return found
+
+    def _remember(self, key: str, tag: str, class_attr: str | None) -> int:
+        if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
+            self._forget()
+        answer = self._by_tag_and_class(tag, class_attr)
+        number = self._numbers.get(answer)
+        if number is None:
+            number = self._numbers[answer] = len(self._answers)
+            self._answers.append(answer)
+        self._cache[key] = number
+        return number
+
+    def _forget(self) -> None:
+        self._cache.clear()
+        del self._answers[1:]
+        self._numbers.clear()
+        self._numbers[NO_BUCKET] = 0
+
+    def can_match(self, tag: str, class_attr: str | None, el_id: str | None, attr_names: Iterable[str]) -> bool:
+        """False when `match` finds nothing for an element with this tag, class, id and
+        attribute names, told from the buckets' keys alone: cheaper than `match` for the
+        many elements of a page that no selector names, and nothing to remember."""
+        tags, class_names, anything = self._bucket_keys()
+        if anything or tag in tags or (el_id and ("id", el_id) in self.buckets):
+            return True
+        if class_attr and (not class_names.isdisjoint(class_attr.split())
+                           or (("attr", "class") in self.buckets and self._may_match("class", class_attr))):
+            return True
+        return not self._attr_names.isdisjoint(attr_names)
+
+    def _bucket_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
+        """The tags and class names that key buckets, and whether one holds `*`: most tag and
+        class combinations meet none of them."""
+        if self._keys is None:
+            self._keys = (frozenset(name for kind, name in self.buckets if kind == "tag"),
+                          frozenset(name for kind, name in self.buckets if kind == "class"),
+                          ("any", "") in self.buckets)
+        return self._keys
 
     def _may_match(self, name: str, value: Any) -> bool:
         """False when no selector keyed by attribute `name` can match this value of it."""
@@ -236,11 +276,7 @@ class SelectorIndex:
     def _by_tag_and_class(self, tag: str, class_attr: str | None) -> tuple[tuple, tuple]:
         """What a tag and class attribute decide: the selectors without other attribute tests
         that they match, and the candidates among the selectors with such tests."""
-        if self._keys is None:
-            self._keys = (frozenset(name for kind, name in self.buckets if kind == "tag"),
-                          frozenset(name for kind, name in self.buckets if kind == "class"),
-                          ("any", "") in self.buckets)
-        tags, class_names, anything = self._keys
+        tags, class_names, anything = self._bucket_keys()
         if (tag not in tags and not anything and (not class_attr or class_names.isdisjoint(class_attr.split())
                                                    and not (("attr", "class") in self.buckets
                                                             and self._may_match("class", class_attr)))):

@@ -337,13 +337,22 @@ def test_kill_9_mid_batch_leaves_only_whole_outputs_and_resume_completes(tmp_pat
 def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path):
     many_pages(tmp_path / "in")
     out = tmp_path / "out"
-    proc = start_batch(tmp_path / "in", out, "-j", "2")
-    assert proc.poll() is None, "the batch finished before the test could interrupt it"
+    # The names come through a pipe the test keeps open, so the batch is still running (on its
+    # pages, or waiting for more names) when Ctrl-C comes, however busy the machine is.
+    proc = subprocess.Popen([sys.executable, "-m", "stripper", "--files-from", "-", "-o", str(out), "-j", "2"],
+                            cwd=REPO, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdin.write("".join(f"{path}\n" for path in sorted((tmp_path / "in").iterdir())))
+    proc.stdin.flush()
+    while proc.poll() is None and sum(len(files) for _, _, files in os.walk(out)) < 20:
+        time.sleep(0.01)  # (listed names' outputs go under OUTDIR/<path as listed>)
+    assert proc.poll() is None
     workers = children(proc.pid)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate()
+    err = proc.stderr.read()
+    proc.wait()
+    proc.stdin.close()
     assert proc.returncode == 130
     assert err.splitlines()[-1].startswith("strip: interrupted after ")
     assert "Traceback" not in err
     assert gone(workers)
-    assert not [name for name in os.listdir(out) if name.startswith(batch.TMP_PREFIX)]
+    assert not [name for _, _, files in os.walk(out) for name in files if name.startswith(batch.TMP_PREFIX)]

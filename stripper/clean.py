@@ -537,17 +537,18 @@ def select_rules(region: Tag, rules: RuleSet, texts: Texts | None = None) -> lis
     `texts`, if given, is the region's as it is now.
     """
     plan = []
-    present: set[tuple[str, str]] | None = None
+    present: KeysPresent | None = None
     for selector, compiled, rule in rules.index.complex:
         subject = _subject(selector)
         if subject is not None:
             # soupsieve tries the whole selector on every element; most pages have no element
             # that could even be the one selected (no .credit for "figcaption .credit").
-            if present is None:
-                present = _keys_present(texts.tags(region) if texts is not None else list(tags(region, None)))
             kind, name = subject.key()
-            if kind != "any" and (kind, name.lower()) not in present:
-                continue
+            if kind != "any":
+                if present is None:
+                    present = KeysPresent(texts.tags(region) if texts is not None else list(tags(region, None)))
+                if name.lower() not in present.of(kind):
+                    continue
         for node in compiled.select(region):
             if not rule.max_chars or len(text(node)) <= rule.max_chars:
                 plan.append(Removal(node, rule, selector))
@@ -557,6 +558,7 @@ def select_rules(region: Tag, rules: RuleSet, texts: Texts | None = None) -> lis
 SUBJECT_UNSURE = re.compile(r"[,:()\[\]\\\"'|]")  # selector lists, pseudo-classes, attributes, escapes
 
 
+@lru_cache(maxsize=1024)
 def _subject(selector: str) -> Simple | None:
     """The last compound of a selector, what it selects, if plainly written: `.credit` in `figcaption .credit`."""
     if SUBJECT_UNSURE.search(selector):
@@ -564,26 +566,43 @@ def _subject(selector: str) -> Simple | None:
     return parse_simple(re.split(r"[\s>+~]+", selector.strip())[-1])
 
 
-def _keys_present(nodes: list[Tag]) -> set[tuple[str, str]]:
-    """Every tag name, class, id and attribute name of these elements, as Simple.key() names them, lower-cased.
+class KeysPresent:
+    """The tag names, classes, ids and attribute names of some elements, lower-cased, by kind as
+    Simple.key() names them. Each kind is read from the elements when first asked for: most
+    pages are asked only about classes.
 
     (Lower-cased: a document in quirks mode matches classes and ids whatever their case.)
     """
-    # Collected as they are, then lower-cased once each: most elements repeat names and classes of others.
-    names = {node.name for node in nodes}
-    attrs: set[str] = set()
-    classes: set[str] = set()
-    ids: set[str] = set()
-    for held in [node.attrs for node in nodes if node.attrs]:
-        attrs.update(held)
-        value = held.get("class")
-        if value is not None:
-            classes.update(value if isinstance(value, list) else value.split())
-        value = held.get("id")
-        if isinstance(value, str):
-            ids.add(value)
-    return ({("tag", n.lower()) for n in names} | {("attr", a.lower()) for a in attrs}
-            | {("class", c.lower()) for c in classes} | {("id", i.lower()) for i in ids})
+
+    def __init__(self, nodes: list[Tag]):
+        self.nodes = nodes
+        self.kinds: dict[str, set[str]] = {}
+
+    def of(self, kind: str) -> set[str]:
+        """The names of this kind ("tag", "class", "id" or "attr")."""
+        if kind not in self.kinds:
+            # Read as they are, then lower-cased once each: most elements repeat names and classes of others.
+            self.kinds[kind] = {name.lower() for name in self._read(kind)}
+        return self.kinds[kind]
+
+    def _read(self, kind: str) -> set[str]:
+        if kind == "tag":
+            return {node.name for node in self.nodes}
+        held = [node.attrs for node in self.nodes if node.attrs]
+        if kind == "attr":
+            return set().union(*held)
+        values = [attrs.get(kind) for attrs in held]
+        if kind == "id":
+            return {value for value in values if isinstance(value, str)}
+        names: set[str] = set()
+        strings = []  # class attributes kept whole (as soup_of keeps them): split all at once
+        for value in values:
+            if isinstance(value, list):
+                names.update(value)
+            elif value is not None:
+                strings.append(value)
+        names.update(" ".join(strings).split())
+        return names
 
 
 PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")
@@ -616,18 +635,22 @@ def wall_markup(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list
 
     `texts`, if given, is the region's as it is now.
     """
-    if not rules.cut_index:
+    index = rules.cut_index
+    if not index:
         return []
     # (Not find_all: its general matcher costs more than the test below.)
     for node in texts.tags(region) if texts is not None else tags(region, None):
-        hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)), None)
-        if hit is None:
-            hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
+        attrs = node.attrs
+        hit = next(iter(index.match(node.name, attrs.get, attrs.get("class"), attrs)), None)
+        if hit is not None:
+            selector, rule = hit[0].text, hit[1]
+        elif index.complex:
+            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node)), None)
             if hit is None:
                 continue
             selector, rule = hit
         else:
-            selector, rule = hit[0].text, hit[1]
+            continue
         if rule.max_chars and len(text(node)) > rule.max_chars:
             continue
         return [Removal(node, rule, selector, "cut")] + [Removal(n, rule, selector, "cut") for n in _following(node, region)]
@@ -774,7 +797,7 @@ def link_lines(region: Tag, opts: Options, texts: Texts | None = None) -> list[R
         texts = Texts(region)
     lines = []  # (node, is_link_line, is_prose) in document order
     for node in texts.tags(region, ("p", "div")):
-        if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.contents):
+        if not BLOCKS.isdisjoint([c.name for c in node.contents]):  # (a string's name is None)
             continue
         size = texts.length(node)
         if not size:

@@ -226,8 +226,9 @@ def test_a_selector_whose_subject_is_nowhere_on_the_page_is_not_run():
                                 '</figcaption></figure><p class="CAPTION">x</p></div>').find("div")
     plan = clean.select_rules(with_credit, rules)
     assert [(r.rule.id, clean.text(r.node)) for r in plan] == [("credit", "Photo: AP")]
-    present = clean._keys_present(list(clean.tags(with_credit, None)))
-    assert {("class", "credit"), ("class", "caption"), ("tag", "figcaption"), ("attr", "class")} <= present
+    present = clean.KeysPresent(list(clean.tags(with_credit, None)))
+    assert {"credit", "caption"} <= present.of("class") and "figcaption" in present.of("tag")
+    assert "class" in present.of("attr") and "Photo" not in present.of("class") and not present.of("id")
     assert clean._subject("figcaption .credit").key() == ("class", "credit")
     assert clean._subject("article > p.lead + div").key() == ("tag", "div")
     # Written in ways the quick test does not read: always left to soupsieve.

@@ -73,35 +73,20 @@ class Texts:
     An element's text is the words of the strings inside it joined by single spaces, so it
     is a run of the region's strings: an element is kept as where its run begins and ends,
     and its text is joined only when asked. (BeautifulSoup would read the strings afresh
-    for every enclosing element.)
+    for every enclosing element.) The walk also lists the elements in document order, so
+    the stages find elements by name without walking the region again.
 
-    Removals are told to `drop` before the nodes go: their strings become holes, so the
-    rest of the region keeps its places and need not be read again.
+    Removals are told to `drop` before the nodes go: their strings become holes and their
+    elements leave the list, so the rest of the region keeps its places and need not be read again.
     """
 
-    def __init__(self, root: Tag):
-        pieces: list[str] = []  # the non-empty strings, each one's words joined by single spaces
-        # Each element's run of pieces: id(element) -> first index, and -> index past the last.
-        starts: dict[int, int] = {id(root): 0}
-        ends: dict[int, int] = {}
-        # The elements the walk is in, each with its children not yet seen. (A stack, not
-        # recursion: regions can be hundreds of elements deep.)
-        stack = [(iter(root.contents), id(root))]
-        while stack:
-            children, key = stack[-1]
-            for node in children:
-                if type(node) in STRING_TYPES:  # what node.strings yields: no comments, scripts
-                    words = node.split()
-                    if words:
-                        pieces.append(" ".join(words))
-                elif isinstance(node, Tag):
-                    starts[id(node)] = len(pieces)
-                    stack.append((iter(node.contents), id(node)))
-                    break
-            else:
-                ends[key] = len(pieces)
-                stack.pop()
-        self.starts, self.ends, self.pieces = starts, ends, pieces
+    def __init__(self, root: Tag, read: Reading | None = None):
+        """`read`: what `read_region(root)` gives, when the building of the region read it already."""
+        # pieces: the non-empty strings, each one's words joined by single spaces.
+        # elements: the root and every element under it, in document order (None once dropped).
+        # at: id(element) -> its index in `elements`. By that index, starts and ends: its run of
+        # pieces (first index, index past the last); past: the index past its last descendant.
+        self.pieces, self.elements, self.at, self.starts, self.ends, self.past = read or read_region(root)
         self.holes = False
         self._add_up()
 
@@ -113,14 +98,14 @@ class Texts:
 
     def run(self, node: Tag) -> tuple[int, int]:
         """The node's run of pieces: the same run, the same text."""
-        key = id(node)
-        return self.starts[key], self.ends[key]
+        i = self.at[id(node)]
+        return self.starts[i], self.ends[i]
 
     def length(self, node: Tag) -> int:
         if node.interesting_string_types is not MAIN_TYPES and node.interesting_string_types != STRING_TYPES:
             return len(text(node))  # a <script>: its strings are its own kind
-        key = id(node)
-        a, b = self.starts[key], self.ends[key]
+        i = self.at[id(node)]
+        a, b = self.starts[i], self.ends[i]
         joins = (self.live[b] - self.live[a] if self.live else b - a) - 1
         return self.chars[b] - self.chars[a] + joins if joins >= 0 else 0
 
@@ -151,27 +136,76 @@ class Texts:
             return " ".join(filter(None, run))
         return " ".join(run)
 
+    def tags(self, node: Tag, names: Collection[str] | None = None) -> list[Tag]:
+        """The elements under `node`, in document order; with `names`, those with one of them."""
+        i = self.at[id(node)]
+        inside = self.elements[i + 1:self.past[i]]
+        if names is None:
+            return [el for el in inside if el is not None]
+        return [el for el in inside if el is not None and el.name in names]
+
     def drop(self, nodes: list[Tag]) -> None:
-        """These nodes are about to be removed: their strings no longer count."""
+        """These nodes are about to be removed: their strings no longer count, their elements are gone."""
         for node in nodes:
-            a, b = self.run(node)
+            i = self.at[id(node)]
+            a, b = self.starts[i], self.ends[i]
             self.pieces[a:b] = [""] * (b - a)
+            end = self.past[i]
+            self.elements[i:end] = [None] * (end - i)
         self.holes = True
         self._add_up()
+
+
+# What a walk of a region reads for Texts: its pieces, elements, at, starts, ends and past (see Texts).
+Reading = tuple[list[str], list, dict[int, int], list[int], list[int], list[int]]
+
+
+def read_region(root: Tag) -> Reading:
+    """Texts' reading of the region under `root`, in one walk of it."""
+    pieces: list[str] = []
+    elements: list = [root]
+    at = {id(root): 0}
+    starts, ends, past = [0], [0], [0]  # (ends and past are set as each element closes)
+    # The elements the walk is in, each with its children not yet seen. (A stack, not
+    # recursion: regions can be hundreds of elements deep.)
+    stack = [(iter(root.contents), 0)]
+    while stack:
+        children, i = stack[-1]
+        for node in children:
+            if type(node) in STRING_TYPES:  # what node.strings yields: no comments, scripts
+                words = node.split()
+                if words:
+                    pieces.append(" ".join(words))
+            elif isinstance(node, Tag):
+                stack.append((iter(node.contents), len(elements)))
+                at[id(node)] = len(elements)
+                elements.append(node)
+                starts.append(len(pieces))
+                ends.append(0)
+                past.append(0)
+                break
+        else:
+            ends[i] = len(pieces)
+            past[i] = len(elements)
+            stack.pop()
+    return pieces, elements, at, starts, ends, past
 
 
 # The strings an element's text is made of: those Tag.strings yields for every element but
 # <script>, <style>, <template> and ruby annotations, which yield only their own kind of string.
 STRING_TYPES = frozenset(Tag.MAIN_CONTENT_STRING_TYPES)
+SPACES = BeautifulSoup.ASCII_SPACES  # what BeautifulSoup takes for spacing between tags
 MAIN_TYPES = Tag.MAIN_CONTENT_STRING_TYPES  # what most elements have: the same set, a quicker test
 
 
-def tags(root: Tag, names: Collection[str]) -> Iterator[Tag]:
-    """The elements under `root` with one of these names, in document order.
+def tags(root: Tag, names: Collection[str] | None) -> Iterator[Tag]:
+    """The elements under `root` with one of these names (None: every element), in document order.
 
     What root.find_all(names) finds, but several times faster: BeautifulSoup's find_all
     runs a general matcher on every element.
     """
+    if names is None:
+        return (node for node in root.descendants if isinstance(node, Tag))
     return (node for node in root.descendants if isinstance(node, Tag) and node.name in names)
 
 
@@ -192,16 +226,22 @@ def soup_of(elements: list) -> Tag:
     again (which also unescaped text twice in raw-text elements). `class` stays one
     string, as in lxml, which spares splitting every class attribute.
     """
+    return soup_and_texts(elements)[0]
+
+
+def soup_and_texts(elements: list) -> tuple[Tag, Texts]:
+    """`soup_of(elements)` and its Texts, read while the tree is built (no second walk of it)."""
     soup = _empty_soup()
     region = soup.handle_starttag("div", None, None, {})
-    if not _grow(soup, region, elements):  # never in the pipeline: prune.drop_non_content took comments out
+    read = _grow(soup, region, elements)
+    if read is None:  # never in the pipeline: prune.drop_non_content took comments out
         release(region)
         soup = _empty_soup()
         region = soup.handle_starttag("div", None, None, {})
         _feed(soup, elements)
     soup.handle_endtag("div")
     soup.endData()
-    return region
+    return region, Texts(region, read)
 
 
 def _feed(soup: BeautifulSoup, elements: list) -> None:
@@ -226,39 +266,87 @@ def _feed(soup: BeautifulSoup, elements: list) -> None:
             soup.handle_data(el.tail)
 
 
-def _grow(soup: BeautifulSoup, region: Tag, elements: list) -> bool:
-    """Build the elements under `region`, as `_feed` would, several times faster; False, leaving
-    the building unfinished, if they hold a comment, processing instruction or entity.
+def _grow(soup: BeautifulSoup, region: Tag, elements: list) -> Reading | None:
+    """Build the elements under `region`, as `_feed` would, several times faster, and read the
+    new region for Texts on the way (what `read_region` would read); None, leaving the building
+    unfinished, if they hold a comment, processing instruction or entity.
 
     BeautifulSoup's tree-building calls cost most of the fine pass: they keep stacks and
     counters to repair unbalanced markup. lxml's tree is balanced, so each node is made in
-    place, linked to its parent, its previous sibling and the node made before it.
+    place, linked to its parent, its previous sibling and the node made before it. The usual
+    tag and string are made here, not in a function of their own: this loop runs for every node.
     """
     builder = soup.builder
     containers, keeps_spacing = builder.string_containers, builder.preserve_whitespace_tags
+    attribute_dict = builder.attribute_dict_class
+    quick_strings = _strings_made_alike()
+    # What Texts reads (see read_region): `made` lists the elements; `index` is the index of `into` in it.
+    pieces: list[str] = []
+    made: list = [region]
+    at = {id(region): 0}
+    starts, ends, past = [0], [0], [0]
+    index = 0
     last: PageElement = region  # the node made most recently: the next node follows it
     data: str | None = None  # text read since then (lxml's tree has no two texts in a row)
     # Where nodes go, of which class strings are (Script in <script>, ...), and whether their whitespace is kept (<pre>).
     into, kind, keep = region, NavigableString, False
-    outer: list[tuple[Tag, type[NavigableString], bool]] = []  # the same, for the enclosing elements
+    outer: list[tuple] = []  # the same (and index), for the enclosing elements
     for top in elements:
         for event, el in etree.iterwalk(top, events=("start", "end", "comment", "pi")):
             if data:
-                last = _add_string(data, into, last, kind, keep)
+                words = None  # the string's words, when they are text (see read_region)
+                if not keep and not data.strip(SPACES):
+                    data = "\n" if "\n" in data else " "  # whitespace between tags: one space or newline
+                elif kind is NavigableString:
+                    words = data.split()
+                if kind is NavigableString and quick_strings:
+                    siblings = into.contents
+                    sibling = siblings[-1] if siblings else None
+                    string = _string_as_made(data, into, last, sibling)
+                    last.next_element = string
+                    if sibling is not None:
+                        sibling.next_sibling = string
+                    siblings.append(string)
+                    last = string
+                else:
+                    last = _add_string(data, into, last, kind, keep)
+                if words:
+                    pieces.append(" ".join(words))
             if event == "end":
-                into, kind, keep = outer.pop()
+                ends[index] = len(pieces)
+                past[index] = len(made)
+                into, kind, keep, index = outer.pop()
                 data = el.tail if el is not top else None
                 continue
             name = el.tag
             if event != "start" or not isinstance(name, str):
-                return False
-            last = _new_tag(soup, name, el, into, last)
-            outer.append((into, kind, keep))
+                return None
+            fields = _tag_fields(name)
+            if fields is not None:
+                siblings = into.contents
+                sibling = siblings[-1] if siblings else None
+                tag = _tag_as_made(fields, attribute_dict(el.items()), into, last, sibling)
+                last.next_element = tag
+                if sibling is not None:
+                    sibling.next_sibling = tag
+                siblings.append(tag)
+                last = tag
+            else:
+                last = _new_tag(soup, name, el, into, last)
+            outer.append((into, kind, keep, index))
             into = last
+            index = len(made)
+            at[id(last)] = index
+            made.append(last)
+            starts.append(len(pieces))
+            ends.append(0)
+            past.append(0)
             kind = containers.get(name, kind)
             keep = keep or name in keeps_spacing
             data = el.text
-    return True
+    ends[0] = len(pieces)
+    past[0] = len(made)
+    return pieces, made, at, starts, ends, past
 
 
 @cache
@@ -348,36 +436,27 @@ def _strings_made_alike() -> bool:
 
 
 def _new_tag(soup: BeautifulSoup, name: str, el: Any, parent: Tag, previous: PageElement) -> Tag:
-    """The Tag for lxml element `el`, as the last child of `parent`, after `previous`.
+    """The Tag for lxml element `el`, as the last child of `parent`, after `previous`, made by the
+    constructor (see `_tag_fields` for which; `_grow` makes the others).
 
     The attributes go in whole: lxml's are all strings, which the constructor would keep as they are.
     """
-    siblings = parent.contents
-    fields = _tag_fields(name)
-    if fields is None:
-        if name == "meta":  # the constructor sees to <meta charset>: given the attributes, as a parser does
-            tag = Tag(soup, soup.builder, name, attrs=dict(el.attrib), parent=parent, previous=previous)
-        else:
-            tag = Tag(soup, soup.builder, name, parent=parent, previous=previous)
-            attrs = el.items()
-            if attrs:
-                tag.attrs = soup.builder.attribute_dict_class(attrs)
-        siblings.append(tag)
-        return tag
-    # The other half of the links PageElement.setup makes, and the tag added to its parent.
-    sibling = siblings[-1] if siblings else None
-    tag = _tag_as_made(fields, soup.builder.attribute_dict_class(el.items()), parent, previous, sibling)
-    previous.next_element = tag
-    if sibling is not None:
-        sibling.next_sibling = tag
-    siblings.append(tag)
+    if name == "meta":  # the constructor sees to <meta charset>: given the attributes, as a parser does
+        tag = Tag(soup, soup.builder, name, attrs=dict(el.attrib), parent=parent, previous=previous)
+    else:
+        tag = Tag(soup, soup.builder, name, parent=parent, previous=previous)
+        attrs = el.items()
+        if attrs:
+            tag.attrs = soup.builder.attribute_dict_class(attrs)
+    parent.contents.append(tag)
     return tag
 
 
 def _add_string(data: str, into: Tag, last: PageElement, kind: type[NavigableString],
                 keep: bool) -> NavigableString:
-    """The text as the last string of `into`, as BeautifulSoup.endData makes it."""
-    if not keep and not data.strip(BeautifulSoup.ASCII_SPACES):
+    """The text as the last string of `into`, as BeautifulSoup.endData makes it. (`_grow` makes
+    the usual string itself, the same way.)"""
+    if not keep and not data.strip(SPACES):
         data = "\n" if "\n" in data else " "  # whitespace between tags: one space or newline
     siblings = into.contents
     if kind is not NavigableString or not _strings_made_alike():
@@ -452,19 +531,24 @@ def apply(plan: list[Removal], region: Tag, stage: str, trace: Trace, opts: Opti
     return True
 
 
-def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
-    """Rules whose selectors need soupsieve (combinators, pseudo-classes)."""
+def select_rules(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list[Removal]:
+    """Rules whose selectors need soupsieve (combinators, pseudo-classes).
+
+    `texts`, if given, is the region's as it is now.
+    """
     plan = []
-    present: set[tuple[str, str]] | None = None
+    present: KeysPresent | None = None
     for selector, compiled, rule in rules.index.complex:
         subject = _subject(selector)
         if subject is not None:
             # soupsieve tries the whole selector on every element; most pages have no element
             # that could even be the one selected (no .credit for "figcaption .credit").
-            present = _keys_present(region) if present is None else present
             kind, name = subject.key()
-            if kind != "any" and (kind, name.lower()) not in present:
-                continue
+            if kind != "any":
+                if present is None:
+                    present = KeysPresent(texts.tags(region) if texts is not None else list(tags(region, None)))
+                if name.lower() not in present.of(kind):
+                    continue
         for node in compiled.select(region):
             if not rule.max_chars or len(text(node)) <= rule.max_chars:
                 plan.append(Removal(node, rule, selector))
@@ -474,6 +558,7 @@ def select_rules(region: Tag, rules: RuleSet) -> list[Removal]:
 SUBJECT_UNSURE = re.compile(r"[,:()\[\]\\\"'|]")  # selector lists, pseudo-classes, attributes, escapes
 
 
+@lru_cache(maxsize=1024)
 def _subject(selector: str) -> Simple | None:
     """The last compound of a selector, what it selects, if plainly written: `.credit` in `figcaption .credit`."""
     if SUBJECT_UNSURE.search(selector):
@@ -481,30 +566,43 @@ def _subject(selector: str) -> Simple | None:
     return parse_simple(re.split(r"[\s>+~]+", selector.strip())[-1])
 
 
-def _keys_present(region: Tag) -> set[tuple[str, str]]:
-    """Every tag name, class, id and attribute name under `region`, as Simple.key() names them, lower-cased.
+class KeysPresent:
+    """The tag names, classes, ids and attribute names of some elements, lower-cased, by kind as
+    Simple.key() names them. Each kind is read from the elements when first asked for: most
+    pages are asked only about classes.
 
     (Lower-cased: a document in quirks mode matches classes and ids whatever their case.)
     """
-    # Collected as they are, then lower-cased once each: most elements repeat names and classes of others.
-    names: set[str] = set()
-    attrs: set[str] = set()
-    classes: set[str] = set()
-    ids: set[str] = set()
-    for node in region.descendants:
-        if not isinstance(node, Tag):
-            continue
-        names.add(node.name)
-        if node.attrs:
-            attrs.update(node.attrs)
-            value = node.attrs.get("class")
-            if value is not None:
-                classes.update(value if isinstance(value, list) else value.split())
-            value = node.attrs.get("id")
-            if isinstance(value, str):
-                ids.add(value)
-    return ({("tag", n.lower()) for n in names} | {("attr", a.lower()) for a in attrs}
-            | {("class", c.lower()) for c in classes} | {("id", i.lower()) for i in ids})
+
+    def __init__(self, nodes: list[Tag]):
+        self.nodes = nodes
+        self.kinds: dict[str, set[str]] = {}
+
+    def of(self, kind: str) -> set[str]:
+        """The names of this kind ("tag", "class", "id" or "attr")."""
+        if kind not in self.kinds:
+            # Read as they are, then lower-cased once each: most elements repeat names and classes of others.
+            self.kinds[kind] = {name.lower() for name in self._read(kind)}
+        return self.kinds[kind]
+
+    def _read(self, kind: str) -> set[str]:
+        if kind == "tag":
+            return {node.name for node in self.nodes}
+        held = [node.attrs for node in self.nodes if node.attrs]
+        if kind == "attr":
+            return set().union(*held)
+        values = [attrs.get(kind) for attrs in held]
+        if kind == "id":
+            return {value for value in values if isinstance(value, str)}
+        names: set[str] = set()
+        strings = []  # class attributes kept whole (as soup_of keeps them): split all at once
+        for value in values:
+            if isinstance(value, list):
+                names.update(value)
+            elif value is not None:
+                strings.append(value)
+        names.update(" ".join(strings).split())
+        return names
 
 
 PROSE_END = re.compile(r"[.!?…\"”»)]\s*$")
@@ -532,21 +630,27 @@ def confirm_cut(cut: list[Removal], trace: Trace, opts: Options) -> list[Removal
     return [Removal(cut[0].node, cut[0].rule, cut[0].selector)]
 
 
-def wall_markup(region: Tag, rules: RuleSet) -> list[Removal]:
-    """The first element matching a wall marker's selector, and everything after it."""
-    if not rules.cut_index:
+def wall_markup(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list[Removal]:
+    """The first element matching a wall marker's selector, and everything after it.
+
+    `texts`, if given, is the region's as it is now.
+    """
+    index = rules.cut_index
+    if not index:
         return []
-    for node in region.descendants:  # (not find_all: its general matcher costs more than the test below)
-        if not isinstance(node, Tag):
-            continue
-        hit = next(iter(rules.cut_index.match(node.name, node.attrs.get, node.get("class"), node.attrs)), None)
-        if hit is None:
-            hit = next(((sel, r) for sel, c, r in rules.cut_index.complex if c.match(node)), None)
+    # (Not find_all: its general matcher costs more than the test below.)
+    for node in texts.tags(region) if texts is not None else tags(region, None):
+        attrs = node.attrs
+        hit = next(iter(index.match(node.name, attrs.get, attrs.get("class"), attrs)), None)
+        if hit is not None:
+            selector, rule = hit[0].text, hit[1]
+        elif index.complex:
+            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node)), None)
             if hit is None:
                 continue
             selector, rule = hit
         else:
-            selector, rule = hit[0].text, hit[1]
+            continue
         if rule.max_chars and len(text(node)) > rule.max_chars:
             continue
         return [Removal(node, rule, selector, "cut")] + [Removal(n, rule, selector, "cut") for n in _following(node, region)]
@@ -658,16 +762,19 @@ def _following(node: Tag, region: Tag) -> list[Tag]:
     return out
 
 
-def title_repeat(region: Tag, title: str | None) -> list[Removal]:
+def title_repeat(region: Tag, title: str | None, texts: Texts | None = None) -> list[Removal]:
+    """The headline printed again in the body. `texts`, if given, is the region's as it is now."""
     if not title:
         return []
     want = fold(title)
-    for h in islice(tags(region, ("h1", "h2")), 3):
+    find = texts.tags if texts is not None else tags
+    for h in islice(find(region, ("h1", "h2")), 3):
         if fold(text(h)) == want:
             return [Removal(h, TITLE_REPEAT)] + [Removal(k, KICKER) for k in _kickers(h)]
     # Any tag will do on old pages (<font><b>headline</b></font>).
-    for node in islice(tags(region, BLOCKS), TITLE_SEARCH_BLOCKS):
-        body = short_text(node, len(title) + 10)
+    short = texts.short if texts is not None else short_text
+    for node in islice(find(region, BLOCKS), TITLE_SEARCH_BLOCKS):
+        body = short(node, len(title) + 10)
         if body is not None and fold(body) == want:
             return [Removal(node, TITLE_REPEAT)]
     return []
@@ -698,8 +805,8 @@ def link_lines(region: Tag, opts: Options, texts: Texts | None = None) -> list[R
     if texts is None:
         texts = Texts(region)
     lines = []  # (node, is_link_line, is_prose) in document order
-    for node in tags(region, ("p", "div")):
-        if any(isinstance(c, Tag) and c.name in BLOCKS for c in node.contents):
+    for node in texts.tags(region, ("p", "div")):
+        if not BLOCKS.isdisjoint([c.name for c in node.contents]):  # (a string's name is None)
             continue
         size = texts.length(node)
         if not size:
@@ -707,7 +814,7 @@ def link_lines(region: Tag, opts: Options, texts: Texts | None = None) -> list[R
         if size > opts.max_link_line_chars and size <= PROSE_LINE_CHARS:  # neither: its links do not matter
             lines.append((node, False, False))
             continue
-        links = list(tags(node, ("a",)))  # (not node.a: a find costs as much as a walk of the region)
+        links = texts.tags(node, ("a",))  # (not node.a: a find costs as much as a walk of the region)
         if size > PROSE_LINE_CHARS:  # long enough to be prose, unless it is a link list
             lines.append((node, False, not links or _link_share(node, links, texts) < 0.5))
             continue

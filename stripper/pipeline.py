@@ -96,14 +96,14 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     prune.wrap_loose_text(region_els)
 
     # Fine pass in BeautifulSoup on the region only.
-    region = clean.soup_of(region_els)
-    # The stages read the region's texts from one walk of it, kept up to date by every removal.
-    texts = clean.Texts(region)
+    # The stages read the region's texts and elements as its building read them, kept up to date
+    # by every removal.
+    region, texts = clean.soup_and_texts(region_els)
     clean.mark_kept(region, rules)
-    cut = clean.confirm_cut(clean.wall_markup(region, rules), trace, opts)
+    cut = clean.confirm_cut(clean.wall_markup(region, rules, texts), trace, opts)
     clean.apply(cut, region, "wall", trace, opts, valve_share=0.9, texts=texts)
-    clean.apply(clean.select_rules(region, rules), region, "chrome", trace, opts, texts=texts)
-    clean.apply(clean.title_repeat(region, article.title), region, "chrome", trace, opts, texts=texts)
+    clean.apply(clean.select_rules(region, rules, texts), region, "chrome", trace, opts, texts=texts)
+    clean.apply(clean.title_repeat(region, article.title, texts), region, "chrome", trace, opts, texts=texts)
     clean.apply(clean.link_lines(region, opts, texts), region, "chrome", trace, opts, texts=texts)
     removals, phrase_cut, walls = clean.phrase_blocks(region, rules, opts, texts)
     clean.apply(removals, region, "phrases", trace, opts, texts=texts)

@@ -173,6 +173,35 @@ def test_texts_kept_up_to_date_through_removals():
     assert texts.folded(region.p) == "don't miss"
 
 
+def test_texts_lists_the_elements_as_tags_does_and_forgets_the_dropped():
+    region = clean.to_soup(f"<div><p>a <a href='/1'>one</a></p><div><h2>t</h2><p><b><a>two</a></b></p></div>"
+                           f"<!-- <a>not a tag</a> --><a>three</a><p>{PARA}</p></div>").find("div")
+    texts = clean.Texts(region)
+
+    def same(names):
+        for node in [region, *region.find_all(True)]:
+            assert [id(n) for n in texts.tags(node, names)] == [id(n) for n in clean.tags(node, names)]
+    same(("p", "a", "h2"))
+    same(None)
+    for gone in [region.find("b"), region.find_all("div")[0]]:
+        texts.drop([gone])
+        gone.decompose()
+        same(("p", "a", "h2"))
+        same(None)
+    assert [clean.text(a) for a in texts.tags(region, ("a",))] == ["one", "three"]
+
+
+def test_the_region_is_read_as_it_is_built():
+    """What soup_and_texts reads while building the region is what a walk of the region reads."""
+    for html in (TRICKY, f"<p>{PARA}</p><ul><li> One <b>two</b></li><li>three<script>x</script></li></ul><p>  </p>"):
+        elements = list(dom.parse(f"<html><body>{html}</body></html>").find("body"))
+        region, texts = clean.soup_and_texts(elements)
+        pieces, found, at, starts, ends, past = clean.read_region(region)
+        assert texts.pieces == pieces and texts.pieces
+        assert [id(n) for n in texts.elements] == [id(n) for n in found] and len(found) > 5
+        assert (texts.at, texts.starts, texts.ends, texts.past) == (at, starts, ends, past)
+
+
 def test_headline_repeated_in_a_font_tag_is_dropped():
     region = clean.to_soup(f"<div><div><font><b>Bridge approved</b></font></div><p>{PARA}</p></div>").find("div")
     plan = clean.title_repeat(region, "Bridge approved")
@@ -197,8 +226,9 @@ def test_a_selector_whose_subject_is_nowhere_on_the_page_is_not_run():
                                 '</figcaption></figure><p class="CAPTION">x</p></div>').find("div")
     plan = clean.select_rules(with_credit, rules)
     assert [(r.rule.id, clean.text(r.node)) for r in plan] == [("credit", "Photo: AP")]
-    present = clean._keys_present(with_credit)
-    assert {("class", "credit"), ("class", "caption"), ("tag", "figcaption"), ("attr", "class")} <= present
+    present = clean.KeysPresent(list(clean.tags(with_credit, None)))
+    assert {"credit", "caption"} <= present.of("class") and "figcaption" in present.of("tag")
+    assert "class" in present.of("attr") and "Photo" not in present.of("class") and not present.of("id")
     assert clean._subject("figcaption .credit").key() == ("class", "credit")
     assert clean._subject("article > p.lead + div").key() == ("tag", "div")
     # Written in ways the quick test does not read: always left to soupsieve.

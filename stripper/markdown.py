@@ -15,6 +15,7 @@ from bs4 import NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from .clean import BLOCKS
+from .render import pre_text
 
 SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SKIP_STRINGS = (Comment, Doctype, ProcessingInstruction)
@@ -248,7 +249,7 @@ def _code_span(code: str) -> str:
 
 
 def _code_block(pre: Tag) -> str:
-    code = pre.get_text().strip("\n")
+    code = pre_text(pre).strip("\n")
     if not code.strip():
         return ""
     longest = max((len(run) for run in re.findall(r"`{3,}", code)), default=2)

@@ -5,13 +5,17 @@ import re
 from typing import Iterator
 
 from bs4 import NavigableString, PageElement, Tag
-from bs4.element import Comment, Doctype, ProcessingInstruction
+from bs4.element import CData, Comment, Doctype, ProcessingInstruction
 
 from .clean import BLOCKS
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SKIP = (Comment, Doctype, ProcessingInstruction)
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
+# Inside <pre>, lines can end with <br> or sit each in an element of their own (a code
+# highlighter's <div class="line">): each starts a new line, as a browser shows it.
+PRE_LINE_TAGS = ("div", "p", "li", "tr")
+PRE_STRINGS = (NavigableString, CData)  # what get_text() reads: no comments
 
 
 def _splits_as_spaces(text: str) -> bool:
@@ -28,6 +32,22 @@ def _clean_lines(text: str) -> str:
     else:
         lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def pre_text(pre: Tag) -> str:
+    """The text of a <pre> as it shows: get_text(), but <br> and line elements end lines."""
+    if pre.find(("br", *PRE_LINE_TAGS)) is None:  # most: text, perhaps in spans
+        return pre.get_text()
+    parts: list[str] = []
+    for node in pre.descendants:
+        if type(node) in PRE_STRINGS:
+            parts.append(node)
+        elif isinstance(node, Tag):
+            if node.name == "br":
+                parts.append("\n")
+            elif node.name in PRE_LINE_TAGS and parts and not parts[-1].endswith("\n"):
+                parts.append("\n")
+    return "".join(parts)
 
 
 def blocks(region: Tag) -> list[str]:
@@ -95,7 +115,7 @@ def blocks(region: Tag) -> list[str]:
                     if buf:
                         flush()
                     flush_list()
-                    raw = child.get_text().strip("\n")
+                    raw = pre_text(child).strip("\n")
                     if raw.strip():
                         out.append(raw)
                     continue

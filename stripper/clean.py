@@ -125,9 +125,13 @@ class Texts:
         """
         if node.interesting_string_types != STRING_TYPES:
             return fold(text(node))
+        return self._joined(self.all_folded(), node)
+
+    def all_folded(self) -> list[str]:
+        """fold() of every piece (folded once)."""
         if self.folded_pieces is None:
             self.folded_pieces = fold_lines(self.pieces)
-        return self._joined(self.folded_pieces, node)
+        return self.folded_pieces
 
     def _joined(self, pieces: list[str], node: Tag) -> str:
         a, b = self.run(node)
@@ -671,35 +675,42 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
     if texts is None:
         texts = Texts(region)
     match = _phrase_matcher(rules.within(texts.folded(region)), texts, opts.max_phrase_block_chars)
-    # Each element with whether a phrase may start in the nearest block around it that was matched:
-    # where none may, none may in the blocks inside it either.
-    stack = [(c, True) for c in reversed(region.contents) if isinstance(c, Tag)]
-    while stack:
-        node, phrased = stack.pop()
-        if node.name in BLOCKS:
-            size = texts.length(node)
-            if not size:
+    # The region's elements in document order; a block that is removed, or empty, is passed over
+    # with everything inside it. `unphrased`: where the block ends in which no phrase may start,
+    # the innermost such block around the element (none may in the blocks inside it either).
+    elements, past = texts.elements, texts.past
+    i = texts.at[id(region)] + 1
+    end = unphrased = past[i - 1]
+    while i < end:
+        node = elements[i]
+        i += 1
+        if node is None or node.name not in BLOCKS:
+            continue
+        size = texts.length(node)
+        if not size:
+            i = past[i - 1]
+            continue
+        if size > longest:
+            continue
+        if i > unphrased:
+            unphrased = end
+        m, phrased = match(node, unphrased == end)
+        if m is not None and is_chrome(m, opts):
+            i = past[i - 1]
+            walls.extend(r for r in m.rules if r.paywall)
+            if m.rule.cut and not cut:
+                # Blocks after the marker are still looked at: the cut may yet be refused.
+                cut = [Removal(node, m.rule, action="cut")]
+                cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
                 continue
-            if size <= longest:
-                m, phrased = match(node, phrased)
-                if m is not None and is_chrome(m, opts):
-                    walls.extend(r for r in m.rules if r.paywall)
-                    if m.rule.cut and not cut:
-                        # Blocks after the marker are still looked at: the cut may yet be refused.
-                        cut = [Removal(node, m.rule, action="cut")]
-                        cut += [Removal(n, m.rule, action="cut") for n in _following(node, region)]
-                        continue
-                    plan.append(Removal(node, m.rule))
-                    continue
-                kids = [c for c in node.contents if isinstance(c, Tag)]
-                led = (_led_by_label(kids, texts, match, phrased, opts) if size <= opts.max_phrase_block_chars
-                       else None)
-                if led is not None:
-                    plan.append(Removal(node, led))
-                    continue
-                stack.extend((kid, phrased) for kid in reversed(kids))
-                continue
-        stack.extend((c, phrased) for c in reversed(node.contents) if isinstance(c, Tag))
+            plan.append(Removal(node, m.rule))
+            continue
+        led = _led_by_label(node, texts, match, phrased, opts) if size <= opts.max_phrase_block_chars else None
+        if led is not None:
+            i = past[i - 1]
+            plan.append(Removal(node, led))
+        elif not phrased and unphrased == end:
+            unphrased = past[i - 1]
     return plan, cut, walls
 
 
@@ -722,12 +733,13 @@ def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Matcher:
     return match
 
 
-def _led_by_label(kids: list[Tag], texts: Texts, match: Matcher, phrased: bool, opts: Options):
+def _led_by_label(box: Tag, texts: Texts, match: Matcher, phrased: bool, opts: Options):
     """A short box that opens with a chrome label ("Sponsored", "Related stories", "Newsletter") is that chrome.
 
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
-    `kids` are the box's elements; `match` is a _phrase_matcher, `phrased` what it said of the box.
+    `match` is a _phrase_matcher, `phrased` what it said of the box.
     """
+    kids = [c for c in box.contents if isinstance(c, Tag)]
     if len(kids) < 2:
         return None
     said = [c for c in kids if texts.length(c)]

@@ -11,7 +11,7 @@ from stripper.options import Options
 from stripper.rules import Rule, builtin_packs, host_matches, parse_pack
 from stripper.rules.filters import load_rules_file, parse_filters
 from stripper.rules.resolve import find_sites
-from stripper.rules.ruleset import RuleSet
+from stripper.rules.ruleset import RuleSet, first_pairs
 from stripper.rules.selectors import parse_chain
 from stripper import dom
 
@@ -410,6 +410,19 @@ def test_anchored_patterns_first_in_the_rules_win_whether_bucketed_or_tried_alon
         assert rules.anchored_anywhere[0][2].needles == ((("more", "other"), ("stories", "news")),)
         assert rules.match_phrases("More stories").rule is first
         assert rules.match_phrases("Even more stories").rule is loose
+
+
+def test_anchored_patterns_are_tried_by_their_first_two_characters_as_one_regex_would():
+    pair = Rule(id="pair", reason="test", origin="test", patterns=(r"^(sign up|subscribe) (now|today)$",))
+    char = Rule(id="char", reason="test", origin="test", patterns=(r"^s[\w ]* (now|today)$",))
+    assert first_pairs(pair.patterns[0]) == {"si", "su"} and first_pairs(char.patterns[0]) is None
+    for first, second in ((pair, char), (char, pair)):
+        rules = RuleSet.build([first, second])
+        assert set(rules.anchored_by_pair) == {"si", "su"} and set(rules.anchored_loose) == {"s"}
+        assert rules.match_phrases("Sign up now").rule is first
+        assert rules.match_phrases("Save now").rule is char
+        # With re.I an "i" in a pattern matches a dotless "ı" too: such a block tries them all.
+        assert rules.match_phrases("Sıgn up today").rule is first
 
 
 def test_an_anchored_pattern_that_could_start_anyhow_is_tried_only_with_its_needle():

@@ -39,6 +39,49 @@ DIGITS = set("0123456789")
 
 
 @lru_cache(maxsize=4096)
+def first_pairs(pattern: str) -> frozenset[str] | None:
+    """The (lower-case, ASCII) pairs of characters a regex's every match starts with, or None
+    when they are not a few fixed ones."""
+    try:
+        parsed = re._parser.parse(pattern, re.I)
+    except re.error:
+        return None
+    starts = _starts(list(parsed.data), 2)
+    return None if starts is None or not all(map(str.isascii, starts)) else frozenset(starts)
+
+
+def _starts(items: list, need: int) -> set[str] | None:
+    """The `need` first characters every match of `items` starts with, as a set of at most
+    64 strings; None when there are more, or a match could be shorter."""
+    consts = re._constants
+    if need == 0:
+        return {""}
+    if not items:
+        return None
+    (op, av), rest = items[0], items[1:]
+    if op is consts.AT:
+        return _starts(rest, need)
+    if op is consts.SUBPATTERN:
+        return _starts(list(av[-1].data) + rest, need)
+    out: set[str] = set()
+    if op is consts.BRANCH:
+        for branch in av[1]:
+            heads = _starts(list(branch.data) + rest, need)
+            if heads is None:
+                return None
+            out |= heads
+    elif op is consts.LITERAL or (op is consts.IN and all(kind is consts.LITERAL for kind, _ in av)):
+        tails = _starts(rest, need - 1)
+        if tails is None:
+            return None
+        out = {chr(c).lower() + tail for c in ([av] if op is consts.LITERAL else [c for _, c in av])
+               for tail in tails}
+    else:
+        return None
+    return out if len(out) <= 64 else None
+
+
+@lru_cache(maxsize=4096)
 def required_literal(pattern: str) -> str | None:
     """The longest run of fixed characters every match must contain (lower-cased), if 4 or more."""
     try:
@@ -187,7 +230,7 @@ def _first(items: list, i: int) -> set[str] | None:
 QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def compiled(pattern: str) -> re.Pattern:
     """A case-insensitive regex, compiled once per process (re's own cache is too small to
     keep the combined patterns of the shared rules)."""
@@ -263,6 +306,10 @@ class RuleSet:
     # shared rules (see `shared`), then the others. When not by first character (_long_rules): all.
     anchored_regex: tuple[re.Pattern, ...] = ()
     anchored_by_char: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    # The same, for blocks whose first two characters are ASCII: by the pair those of them
+    # that could start with it, else by the first character those whose start is not a few pairs.
+    anchored_by_pair: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    anchored_loose: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
     # Anchored patterns whose first character is unknown, each alone with its needles (or None):
     # (index in anchored_rules, regex, needles), by index.
     anchored_anywhere: list[tuple[int, re.Pattern, "Needles | None"]] = field(default_factory=list)
@@ -356,6 +403,20 @@ class RuleSet:
                 # Those that could start anyhow are tried alone, and only on blocks with their
                 # needles; whichever pattern comes first of all that match still wins.
                 self.anchored_by_char = {c: combine(ix) for c, ix in by_char.items()}
+                # Most patterns start with one of a few fixed pairs of characters: a block whose
+                # first two are ASCII tries only those starting with its pair, and the others of
+                # its first character. (Not other blocks: with re.I an ASCII letter matches a few
+                # others, such as "ı".)
+                pairs = {i: first_pairs(anchored[i][0]) for i in sorted(set().union(*by_char.values()))}
+                by_pair: dict[str, list[int]] = {}
+                loose: dict[str, list[int]] = {}
+                for c, ix in by_char.items():
+                    loose[c] = [i for i in ix if pairs[i] is None]
+                for i, starts in pairs.items():
+                    for pair in starts or ():
+                        by_pair.setdefault(pair, []).append(i)
+                self.anchored_loose = {c: combine(ix) for c, ix in loose.items()}
+                self.anchored_by_pair = {pair: combine(ix + loose.get(pair[0], [])) for pair, ix in by_pair.items()}
                 self.anchored_anywhere = [(i, re.compile(anchored[i][0], re.I), needles_of([anchored[i][0]]))
                                           for i in sorted(anywhere)]
             else:
@@ -470,7 +531,11 @@ class RuleSet:
         found = []
         # The anchored patterns: the first (by index) that matches, as one regex of them all would.
         first = None
-        for starter in self.anchored_by_char.get(folded[:1], self.anchored_regex):
+        starters = self.anchored_by_pair.get(folded[:2])
+        if starters is None:
+            by_char = self.anchored_loose if folded[1:2].isascii() else self.anchored_by_char
+            starters = by_char.get(folded[:1], self.anchored_regex)
+        for starter in starters:
             first = starter.match(folded)
             if first is not None:
                 break

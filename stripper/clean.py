@@ -686,6 +686,9 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
         i += 1
         if node is None or node.name not in BLOCKS:
             continue
+        if node.name == "pre":  # code: "x = 1" is a line of it, not a share button
+            i = past[i - 1]
+            continue
         size = texts.length(node)
         if not size:
             i = past[i - 1]

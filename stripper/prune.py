@@ -36,6 +36,9 @@ LONG_PARAGRAPH_CHARS = 80
 # A selector hit holding more than this share of the page's paragraph text is the article's
 # container, not chrome.
 PROSE_HOLDER_SHARE = 0.6
+# The parts of a page beside its content that HTML names (see _beside_main).
+LANDMARKS = frozenset({"footer", "header", "aside", "nav"})
+LANDMARK_ROLES = frozenset({"contentinfo", "banner", "complementary", "navigation"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Containers that the furniture class pattern must never remove: they hold the whole page.
 NEVER_UNLIKELY = frozenset({"html", "body", "article", "main", "a", "table", "tbody", "tr", "td", "th", "p", "pre"})
@@ -595,13 +598,17 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
 
 
 def _beside_main(el, root, page: dict) -> bool:
-    """Is `el` outside the page's one <main>, which holds a long paragraph? Then the page has
-    said where its content is, and `el` (a footer's legal text, a sidebar) is not it."""
+    """Is `el` a landmark beside the page's one <main>, which holds a long paragraph (the page's
+    footer, header, a sidebar <aside>, a <nav>)? The page has said where its content is, and
+    such a part (a footer's long legal text) is not it. Other elements outside <main> keep the
+    valve: some pages put only a standfirst in <main>."""
+    if el.tag not in LANDMARKS and el.get("role") not in LANDMARK_ROLES:
+        return False
     if "main" not in page:
         mains = list(root.iter("main"))
         page["main"] = mains[0] if len(mains) == 1 and _paragraph_chars(mains[0], page)[1] else None
     main = page["main"]
-    if main is None or main is el:
+    if main is None:
         return False
     return (not any(up is el for up in main.iterancestors())
             and not any(up is main for up in el.iterancestors()))

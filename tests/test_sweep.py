@@ -260,6 +260,17 @@ def test_paragraphless_element_holds_the_article_of_a_page_without_long_paragrap
     assert prune.holds_article(root.find(".//div"), root, "text", page)
 
 
+@pytest.mark.parametrize("tag, spared", [("footer", False), ("aside", False), ("div", True)])
+def test_a_landmark_beside_main_is_never_the_article_container(tag, spared):
+    """A page's <main> with a long paragraph says where the content is: a footer or sidebar
+    holding more prose is not spared as the article; any other element still is."""
+    root = dom.parse(f"<html><body><main><p>{PARA}</p></main>"
+                     f"<{tag} class=site-footer><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></{tag}></body></html>")
+    el = root.find(f".//{tag}[@class]")
+    assert prune.holds_article(el, root, "text", {}) is spared
+    assert prune.holds_article(el, root, "prose", {}) is spared
+
+
 def test_teaser_cards_holding_most_of_the_text_are_not_the_article():
     # A "related" list of many short teasers outweighs the article's text, but holds no long
     # paragraph: it goes. A furniture-named wrapper of the article's long paragraphs stays.

@@ -85,6 +85,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
     region_els = content_region(root, sites, opts)
+    profiled = region_els is not None  # a site profile named the content: a list of links there is the post
     walls_seen = prune.drop_chrome(root, rules, trace, protected,
                                    unlikely=opts.strip_unlikely and region_els is None)
     if region_els is None:
@@ -111,7 +112,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
                 texts=texts)
 
     text_out = render.to_text(region)
-    if not_an_article(region, text_out, opts):
+    if not profiled and not_an_article(region, text_out, opts):
         trace.record("render", "no-article", "what is left is navigation or a fragment, not an article", text_out)
         text_out = ""
     article.text = text_out

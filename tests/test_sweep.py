@@ -295,3 +295,17 @@ def test_huge_page_loses_decorative_images_but_no_words():
     root = prune.simplify_huge(root, 50, Trace())
     assert [img.get("alt") for img in root.iter("img")] == [f"Chart {i}" for i in range(30)]
     assert "Card 29" in "".join(root.itertext())
+
+
+def test_noscript_prose_is_kept_only_when_it_is_most_of_the_page():
+    """A page whose text is only inside <noscript> keeps it; a <noscript> copy beside the
+    page's own text (a fallback) still goes, so nothing is printed twice."""
+    only = dom.parse(f"<html><body><div id=app></div><noscript><p>{PARA}</p><p>{PARA}</p></noscript></body></html>")
+    trace = Trace()
+    prune.drop_non_content(only, trace)
+    assert dom.text_of(only).count(PARA) == 2
+    assert "safety-valve" in [e.rule_id for e in trace.events]
+    beside = dom.parse(f"<html><body><article><p>{PARA}</p><p>{PARA}</p></article>"
+                       f"<noscript><p>{PARA}</p></noscript></body></html>")
+    prune.drop_non_content(beside, Trace())
+    assert dom.text_of(beside).count(PARA) == 2

@@ -260,8 +260,7 @@ def protected_elements(root, rules: RuleSet) -> set:
 
 def drop_non_content(root, trace: Trace) -> None:
     """Scripts, styles, form controls, media: one trace event, not one per script."""
-    _open_noscript_prose(root, trace)
-    doomed = [el for el in root.iter(*NON_CONTENT) if el is not root]
+    doomed = _open_noscript_prose(root, [el for el in root.iter(*NON_CONTENT) if el is not root], trace)
     doomed += list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity))
     for el in doomed:
         dom.drop(el)
@@ -278,21 +277,24 @@ def drop_non_content(root, trace: Trace) -> None:
         trace.events[-1].preview = f"{len(doomed)} elements"
 
 
-def _open_noscript_prose(root, trace: Trace) -> None:
+def _open_noscript_prose(root, doomed: list, trace: Trace) -> list:
     """Some pages ship their text only inside <noscript> (forums that render with scripts, blog
     templates that fill the post from a script): when the <noscript>s hold more long paragraphs
-    than the rest of the page, their content is the page's and is kept, not dropped."""
-    holders = [el for el in root.iter("noscript") if next(el.iter("p"), None) is not None]
+    than the rest of the page, their content is the page's and is kept, not dropped.
+    Returns `doomed` (the non-content elements) without those."""
+    holders = [el for el in doomed if el.tag == "noscript" and next(el.iter("p"), None) is not None]
     if not holders:
-        return
+        return doomed
     counted: dict = {}
     inside = sum(_paragraph_chars(el, counted)[1] for el in holders)
     if not inside or inside <= _paragraph_chars(root, counted)[1] - inside:
-        return
+        return doomed
     for el in holders:
         dom.unwrap(el)
     trace.record("prune", "safety-valve", f"{len(holders)} <noscript> parts hold the page's text: kept", "",
                  action="revert")
+    kept = {id(el) for el in holders}
+    return [el for el in doomed if id(el) not in kept]
 
 
 def is_hidden(el) -> bool:

@@ -313,7 +313,7 @@ def _grow(soup: BeautifulSoup, region: Tag, elements: list) -> Reading | None:
                     siblings.append(string)
                     last = string
                 else:
-                    last = _add_string(data, into, last, kind, keep)
+                    last = _add_string(data, into, last, kind)
                 if words:
                     pieces.append(" ".join(words))
             if event == "end":
@@ -456,25 +456,13 @@ def _new_tag(soup: BeautifulSoup, name: str, el: Any, parent: Tag, previous: Pag
     return tag
 
 
-def _add_string(data: str, into: Tag, last: PageElement, kind: type[NavigableString],
-                keep: bool) -> NavigableString:
-    """The text as the last string of `into`, as BeautifulSoup.endData makes it. (`_grow` makes
-    the usual string itself, the same way.)"""
-    if not keep and not data.strip(SPACES):
-        data = "\n" if "\n" in data else " "  # whitespace between tags: one space or newline
-    siblings = into.contents
-    if kind is not NavigableString or not _strings_made_alike():
-        # Strings of their own kind (in <script>, <rt>, ...) are rare: made as the parser makes them.
-        string = kind(data)
-        string.setup(into, last)
-        siblings.append(string)
-        return string
-    sibling = siblings[-1] if siblings else None
-    string = _string_as_made(data, into, last, sibling)
-    last.next_element = string
-    if sibling is not None:
-        sibling.next_sibling = string
-    siblings.append(string)
+def _add_string(data: str, into: Tag, last: PageElement, kind: type[NavigableString]) -> NavigableString:
+    """The text as the last string of `into`, made as the parser makes it: for strings of their
+    own kind (in <script>, <rt>, ...), rare, or a BeautifulSoup whose strings `_string_as_made`
+    does not make. (`_grow` makes the usual string itself, spacing already settled.)"""
+    string = kind(data)
+    string.setup(into, last)
+    into.contents.append(string)
     return string
 
 

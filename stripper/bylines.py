@@ -221,17 +221,22 @@ def name_marks(name: str) -> int:
     return marks
 
 
+def _marks_of(cls: str | None, ident: str | None) -> int:
+    """What an element's class and id say (name_marks of each, remembered)."""
+    marks = _marks.get(cls)
+    if marks is None:
+        marks = name_marks(cls)
+    if ident is not None:
+        more = _marks.get(ident)
+        marks |= name_marks(ident) if more is None else more
+    return marks
+
+
 def _lines_and_dates(elements, lines: list, dated: list) -> Iterator[bool]:
     """Walk `elements`, filling `lines` and `dated` in document order; True after each find."""
-    known = _marks
     for el in islice(elements, BYLINE_SEARCH_ELEMENTS):
         cls, ident = el.get("class"), el.get("id")
-        marks = known.get(cls)
-        if marks is None:
-            marks = name_marks(cls)
-        if ident is not None:
-            more = known.get(ident)
-            marks |= name_marks(ident) if more is None else more
+        marks = _marks_of(cls, ident)
         if marks:
             if marks & SAYS_DATE and el.tag not in SKIP_TAGS:
                 dated.append(el)
@@ -265,15 +270,9 @@ def _lines_and_dates(elements, lines: list, dated: list) -> Iterator[bool]:
 
 def _dates(elements, dated: list) -> Iterator[bool]:
     """Walk the rest of `elements` for dated ones only."""
-    known = _marks
     for el in elements:
         cls, ident = el.get("class"), el.get("id")
-        marks = known.get(cls)
-        if marks is None:
-            marks = name_marks(cls)
-        if ident is not None:
-            more = known.get(ident)
-            marks |= name_marks(ident) if more is None else more
+        marks = _marks_of(cls, ident)
         if marks & SAYS_DATE and el.tag not in SKIP_TAGS:
             dated.append(el)
             yield True

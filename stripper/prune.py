@@ -16,6 +16,7 @@ from . import dom
 from .locate import INLINE
 from .rules import Rule
 from .rules.ruleset import RuleSet
+from .rules.selectors import NumberedAnswers
 from .rules.wordsearch import WordSearch
 from .trace import BuiltinRule, Trace
 
@@ -438,7 +439,7 @@ class Looks:
         self.class_rules = [(word_search(pattern), unless and word_search(unless), rule)
                             for pattern, unless, rule in (rules.class_rules if unlikely else ())]
         memory = _known_looks(rules, unlikely)
-        self.known, self.table, self.numbers = memory.known, memory.table, memory.numbers
+        self.memory, self.known, self.table = memory, memory.known, memory.table
         self.verbatim, self.compared, self.pairs = memory.verbatim, memory.compared, memory.pairs
         self.other = memory.other
 
@@ -487,13 +488,7 @@ class Looks:
         """The number in `table` of the look of signature `key`, worked out and remembered.
         Signatures are strings and looks numbers, so the collector never walks the table of
         signatures, however large it grows."""
-        look = self.look(key)
-        number = self.numbers.get(look)
-        if number is None:
-            number = self.numbers[look] = len(self.table)
-            self.table.append(look)
-        self.known[key] = number
-        return number
+        return self.memory.remember(key, self.look(key))
 
     def look(self, key: str) -> Look:
         """The look of the elements with this signature, read from the signature alone."""
@@ -522,15 +517,13 @@ class Looks:
         return Look(False, walls, matches, furniture)
 
 
-class RememberedLooks:
-    """A rule set's Looks across pages: signature -> number in `table`, the distinct Looks
-    (NOTHING first, numbered 0); and what a signature is made of (see `Looks.signature`)."""
+class RememberedLooks(NumberedAnswers):
+    """A rule set's Looks across pages, by signature (NOTHING numbered 0); and what a
+    signature is made of (see `Looks.signature`)."""
 
     def __init__(self, rules: RuleSet) -> None:
+        super().__init__(NOTHING)
         self.rules = rules  # kept alive, so its id stays its own
-        self.known: dict[str, int] = {}
-        self.table: list[Look] = [NOTHING]
-        self.numbers: dict[Look, int] = {NOTHING: 0}
         values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
         # How `Looks.signature` writes each attribute some rule reads: NUL, name, "=" and
         # value; for those compared with a few values only, NUL and name for any other value.
@@ -540,12 +533,6 @@ class RememberedLooks:
                       for value in wanted}
         # Longer than every value compared with; NUL, which attribute values never hold.
         self.other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
-
-    def forget(self) -> None:
-        self.known.clear()
-        del self.table[1:]
-        self.numbers.clear()
-        self.numbers[NOTHING] = 0
 
 
 # A Look depends on the signature, the rule set and `unlikely` only, so the Looks worked out

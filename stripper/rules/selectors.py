@@ -103,6 +103,35 @@ def compile_selector(selector: str) -> None:
         raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
 
 
+class NumberedAnswers:
+    """A cache of answers by string key, kept as key -> number in `table`, the distinct answers.
+
+    Strings and numbers only in the large dict, so the garbage collector never walks it however
+    large it grows; `first` is numbered 0 and stays when the cache forgets the rest.
+    """
+
+    def __init__(self, first: Any) -> None:
+        self.known: dict[str, int] = {}
+        self.table: list = [first]
+        self.numbers: dict = {first: 0}
+
+    def remember(self, key: str, answer: Any) -> int:
+        """The number of `answer`, now also `key`'s."""
+        number = self.numbers.get(answer)
+        if number is None:
+            number = self.numbers[answer] = len(self.table)
+            self.table.append(answer)
+        self.known[key] = number
+        return number
+
+    def forget(self) -> None:
+        first = self.table[0]
+        self.known.clear()
+        del self.table[1:]
+        self.numbers.clear()
+        self.numbers[first] = 0
+
+
 class SelectorIndex:
     """Rules' selectors, bucketed so each element checks only plausible ones."""
 
@@ -111,11 +140,8 @@ class SelectorIndex:
         self.complex: list[tuple[str, Any, Any]] = []  # (selector, compiled, payload)
         # Pages repeat the same tag/class/id combinations; selectors without attribute
         # tests give the same answer for each, so answers are remembered per combination:
-        # "tag class" -> number in `_answers`, the distinct answers. Strings and numbers
-        # only, so the collector never walks it, however large it grows.
-        self._cache: dict[str, int] = {}
-        self._answers: list[tuple[tuple, tuple]] = [NO_BUCKET]
-        self._numbers: dict[tuple[tuple, tuple], int] = {NO_BUCKET: 0}
+        # "tag class" -> the answer.
+        self._cache = NumberedAnswers(NO_BUCKET)
         self._attr_names: set[str] = set()
         # The buckets split by `_plain`, worked out once rather than per element.
         self._plain: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
@@ -138,7 +164,7 @@ class SelectorIndex:
             self._needles = None
             self._keys = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
-            self._forget()
+            self._cache.forget()
             self._values = None
 
     def __bool__(self) -> bool:
@@ -182,10 +208,10 @@ class SelectorIndex:
             class_attr = " ".join(class_attr)
         # A tag holds no space: the first one ends it.
         key = tag if class_attr is None else tag + " " + class_attr
-        number = self._cache.get(key)
+        number = self._cache.known.get(key)
         if number is None:
             number = self._remember(key, tag, class_attr)
-        plain, tested = self._answers[number]
+        plain, tested = self._cache.table[number]
         el_id = get("id")
         by_id = self.buckets.get(("id", el_id)) if el_id else None
         wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
@@ -205,21 +231,9 @@ class SelectorIndex:
         return found
 
     def _remember(self, key: str, tag: str, class_attr: str | None) -> int:
-        if len(self._cache) > CACHE_LIMIT:  # a long batch must not grow memory without bound
-            self._forget()
-        answer = self._by_tag_and_class(tag, class_attr)
-        number = self._numbers.get(answer)
-        if number is None:
-            number = self._numbers[answer] = len(self._answers)
-            self._answers.append(answer)
-        self._cache[key] = number
-        return number
-
-    def _forget(self) -> None:
-        self._cache.clear()
-        del self._answers[1:]
-        self._numbers.clear()
-        self._numbers[NO_BUCKET] = 0
+        if len(self._cache.known) > CACHE_LIMIT:  # a long batch must not grow memory without bound
+            self._cache.forget()
+        return self._cache.remember(key, self._by_tag_and_class(tag, class_attr))
 
     def can_match(self, tag: str, class_attr: str | None, el_id: str | None, attr_names: Iterable[str]) -> bool:
         """False when `match` finds nothing for an element with this tag, class, id and

@@ -13,6 +13,7 @@ from typing import Any, Callable, Collection, Iterator
 
 from lxml import etree
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+from bs4.builder._lxml import LXMLTreeBuilder
 
 from .options import Options
 from .rules.ruleset import PhraseMatch, RuleSet, fold, fold_lines
@@ -219,8 +220,18 @@ def to_soup(html: str) -> Tag:
     return soup.body or soup
 
 
+class _GrownTreeBuilder(LXMLTreeBuilder):
+    """lxml's tree builder for a soup whose tree `soup_of` grows from lxml's elements: it parses
+    nothing. (Parsing even "" leaves an lxml parser and its target, the builder, holding each
+    other: the garbage collector had to free them for every region.)"""
+
+    def feed(self, markup: Any) -> None:
+        pass
+
+
 def _empty_soup() -> BeautifulSoup:
-    return BeautifulSoup("", "lxml", multi_valued_attributes=None)
+    """An empty soup, as BeautifulSoup("", "lxml", multi_valued_attributes=None) makes it."""
+    return BeautifulSoup("", builder=_GrownTreeBuilder, multi_valued_attributes=None)
 
 
 def soup_of(elements: list) -> Tag:

@@ -480,14 +480,20 @@ def _add_string(data: str, into: Tag, last: PageElement, kind: type[NavigableStr
 def release(region: Tag) -> None:
     """Take the region's tree apart once nothing reads it any more.
 
-    Its nodes link each other (parent and children, previous and next), so only a garbage
-    collection could free them, and a collection walks every node it meets: apart, the nodes
-    are freed at once. That halves the time the pipeline spends collecting garbage.
+    Its nodes link each other both ways (parent and children, previous and next), so only a
+    garbage collection could free them, and a collection walks every node it meets. Without
+    their links back (parent, previous element, previous sibling), the links left all point
+    forward in document order and make no cycle: the nodes are freed at once. That halves the
+    time the pipeline spends collecting garbage. (Cheaper than decompose(), which empties
+    every node.)
     """
     soup = region.parent
-    region.decompose()
+    node = region
+    while node is not None:
+        node.parent = node.previous_element = node.previous_sibling = None
+        node = node.next_element
     if soup is not None:
-        soup.decompose()  # (the soup and its tree builder hold each other too)
+        soup.__dict__.clear()  # (the soup holds itself: it is the open tag on its own stack)
 
 
 def _outermost(plan: list[Removal]) -> list[Removal]:

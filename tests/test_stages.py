@@ -1,6 +1,9 @@
 """Each stage alone, on tiny before/after snippets."""
 from __future__ import annotations
 
+import gc
+import weakref
+
 from lxml import etree
 
 from stripper import clean, dom, load, locate, prune, render
@@ -332,11 +335,24 @@ def test_soup_of_leaves_out_the_elements_tails():
 
 
 def test_release_takes_the_tree_apart():
-    region = clean.soup_of([etree.fromstring("<div><p>a <b>b</b></p></div>")])
-    soup, p, b = region.parent, region.p, region.b
+    region = clean.soup_of([etree.fromstring("<div><p>a <b>b</b>c</p>d<pre>e</pre></div>")])
+    p, b = region.p, region.b
     clean.release(region)
-    assert region.decomposed and p.decomposed and b.decomposed and soup.contents == []
-    assert p.contents == [] and p.parent is None and b.next_element is None
+    assert p.parent is None and b.previous_element is None and b.previous_sibling is None
+
+
+def test_released_region_is_freed_without_a_garbage_collection():
+    gc.collect()
+    gc.disable()
+    try:
+        region = clean.soup_of([etree.fromstring("<div><p>a <b>b</b>c</p>d<pre>e</pre></div>")])
+        watched = [weakref.ref(node) for node in (region.parent, region, *region.find_all(True))]
+        clean.release(region)
+        del region
+        assert [ref() for ref in watched] == [None] * len(watched)
+        assert gc.collect() == 0  # (nor any of its strings, nor the soup's tree builder)
+    finally:
+        gc.enable()
 
 
 def test_soup_of_leaves_comments_out_and_joins_the_text_around_them():

@@ -713,7 +713,9 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
                 continue
             plan.append(Removal(node, m.rule))
             continue
-        led = _led_by_label(node, texts, match, phrased, opts) if size <= opts.max_phrase_block_chars else None
+        # (A box of fewer than two elements in all has fewer than two blocks: most blocks.)
+        led = (_led_by_label(node, texts, match, phrased, opts)
+               if size <= opts.max_phrase_block_chars and past[i - 1] - i >= 2 else None)
         if led is not None:
             i = past[i - 1]
             plan.append(Removal(node, led))

@@ -359,6 +359,16 @@ def test_rules_within_a_page_leave_out_patterns_whose_needles_it_lacks():
     assert within.match_folded("we use cookies here.").rule.id == "consent"
 
 
+def test_rules_within_a_page_leave_out_patterns_with_only_their_fixed_run_in_it():
+    rules = RuleSet.build([Rule(id="follow", reason="test", origin="test",
+                                patterns=(r"^.{0,60}\b(follow|join) us on (twitter|facebook)$",))])
+    assert len(rules.needle_patterns) == 1 and rules.within("they told us on monday.").needle_patterns == []
+    for block in ["they told us on monday.", "please follow us on twitter"]:
+        within = rules.within(block)
+        assert within.match_folded(block) == rules.match_folded(block)
+    assert rules.match_folded("please follow us on twitter").rule.id == "follow"
+
+
 def test_a_phrase_is_looked_for_only_where_its_first_two_words_are():
     rules = RuleSet.build([Rule(id="more", reason="test", origin="test", phrases=("More stories", "Share"))])
     assert rules.phrase_singles == {"share"} and rules.phrase_pairs == {("more", "stories")}

@@ -314,7 +314,9 @@ class RuleSet:
     # (index in anchored_rules, regex, needles), by index.
     anchored_anywhere: list[tuple[int, re.Pattern, "Needles | None"]] = field(default_factory=list)
     anchored_rules: list[Rule] = field(default_factory=list)
-    needle_patterns: list[tuple[str, re.Pattern, Rule]] = field(default_factory=list)
+    # Anchored patterns whose first character is unknown but that must contain a fixed run of
+    # text: (that run, regex, rule, needles or None), tried only on blocks that contain both.
+    needle_patterns: list[tuple[str, re.Pattern, Rule, "Needles | None"]] = field(default_factory=list)
     # The max_chars of phrase rules, in order, and the rules that allow each size or more, built
     # when first asked for (see _long_rules).
     phrase_sizes: list[int] = field(default_factory=list)
@@ -385,7 +387,7 @@ class RuleSet:
                 chars = first_chars(pattern)
                 needle = required_literal(pattern) if chars is None else None
                 if needle:  # tried only on blocks that contain its fixed words
-                    self.needle_patterns.append((needle, re.compile(pattern, re.I), rule))
+                    self.needle_patterns.append((needle, re.compile(pattern, re.I), rule, needles_of([pattern])))
                 elif chars is None:
                     anywhere.append(i)
                 for c in chars or ():
@@ -485,7 +487,8 @@ class RuleSet:
         """
         return replace(self,
                        anchored_anywhere=[e for e in self.anchored_anywhere if e[2] is None or e[2].allow(folded)],
-                       needle_patterns=[e for e in self.needle_patterns if e[0] in folded],
+                       needle_patterns=[e for e in self.needle_patterns
+                                        if e[0] in folded and (e[3] is None or e[3].allow(folded))],
                        pattern_rules=[e for e in self.pattern_rules if e[3] is None or e[3].allow(folded)])
 
     def _long_rules(self, length: int) -> "RuleSet | None":
@@ -550,8 +553,9 @@ class RuleSet:
                     break
         if first is not None:
             found.append((self.anchored_rules[index], first))
-        for needle, regex, rule in self.needle_patterns:
-            if needle in folded:
+        for needle, regex, rule, needles in self.needle_patterns:
+            # (The run alone is a weak test: " on " for "follow us on ...".)
+            if needle in folded and (needles is None or needles.allow(folded)):
                 m = regex.match(folded)
                 if m is not None:
                     found.append((rule, m))

@@ -60,6 +60,11 @@ PROSE_GAIN_RATIO = 1.0
 # A teaser card is at most this big and this far above its linked headline.
 CARD_MAX_CHARS = 400
 CARD_MAX_LEVELS = 4
+# Teaser lists often mark their headlines by class rather than by <h2>: <div class="title"><a>,
+# <a class="card__title">. A word of the class ending in one of these names a headline.
+TITLE_CLASS = re.compile(r"(?:title|headline)(?:\s|$)", re.I)
+# Such a headline has a few words: shorter links are menus and buttons.
+CLASSED_HEADLINE_MIN_CHARS = 20
 
 
 def class_weight(el) -> int:
@@ -232,6 +237,7 @@ def find_cards(stats: Stats, host: str | None = None) -> set:
         if stats.chars[heading]:
             wrapping.update(a for a in heading.iterancestors("a") if not links_out((a,), host))
     linked += wrapping
+    linked += classed_headlines(stats, host, set(linked))
     headings_below: dict = {}
     chains = []
     for h in linked:
@@ -249,6 +255,35 @@ def find_cards(stats: Stats, host: str | None = None) -> set:
         if card is not None:
             cards.add(card)
     return cards
+
+
+def classed_headlines(stats: Stats, host: str | None, known: set) -> list:
+    """Linked headlines named by their class (`title`, `entry-title`, `card__headline`), outside
+    and around no heading or headline already known: one card holds one headline."""
+    found = []
+    chars = stats.chars
+    # Only elements mostly made of link text can be one (the figures list those with links).
+    for el, link in stats.link_chars.items():
+        size = chars[el]
+        if size > CARD_MAX_CHARS or size < CLASSED_HEADLINE_MIN_CHARS or link * 2 < size or el.tag in HEADING_TAGS:
+            continue
+        names = el.get("class")
+        if not names or not TITLE_CLASS.search(names):
+            continue
+        links = [el] if el.tag == "a" else list(el.iter("a"))
+        if not all(leads_away(a) for a in links) or links_out(links, host):
+            continue
+        if any(a in known for a in el.iterancestors()) or any(d in known for d in el.iter()):
+            continue
+        found.append(el)
+        known.add(el)
+    return found
+
+
+def leads_away(a) -> bool:
+    """Does this link open another page? (Not "#faq-2" or a script: those toggle this one.)"""
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.startswith("#") and not href[:11].lower().startswith("javascript:")
 
 
 def links_out(links, host: str | None) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, safe_html, streamed
+from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, repeats, safe_html
+from . import streamed
 from . import text as textinput
 from .model import Article
 from .options import Options
@@ -91,6 +92,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     if region_els is None:
         region_els, stats = locate.locate(root, opts, host)
         conditional.clean(region_els, stats, opts, trace)
+        repeats.drop_repeats(region_els, stats, trace)
     else:
         region_els = [el for el in region_els if _attached(el, root)]
     region_els = prune.simplify_region(region_els, opts.max_region_elements, trace)

@@ -94,6 +94,17 @@ def test_wall_prompt_cuts_and_truncates():
     assert "rule:wall-prompt-en" in p.signals
 
 
+@pytest.mark.parametrize("prompt, walled", [
+    ("Um weiterzulesen, schließen Sie ein Abo ab.", True),
+    ("Um diesen Artikel zu lesen, melden Sie sich an.", True),
+    ("Zum Weiterlesen: Der Jahresbericht steht online.", False),  # "further reading", not a wall
+])
+def test_german_wall_prompts(prompt, walled):
+    p = verdict(page(article=FULL[:400] + f"<p>{prompt}</p>" + FULL[400:]))
+    assert p.detected is walled
+    assert ("rule:wall-prompt-de" in p.signals) is walled
+
+
 def test_paywall_markup_holding_a_prompt_is_a_wall():
     article = FULL + ('<div class="paywall"><h2>This post is for paid subscribers</h2>'
                       '<a href="/s">Subscribe</a> Already a paid subscriber? Sign in</div>')

@@ -13,7 +13,7 @@ from typing import Any, Callable, Collection, Iterator
 
 from lxml import etree
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
-from bs4.builder._lxml import LXMLTreeBuilder
+from bs4.builder import builder_registry
 
 from .options import Options
 from .rules.ruleset import PhraseMatch, RuleSet, fold, fold_lines
@@ -220,7 +220,11 @@ def to_soup(html: str) -> Tag:
     return soup.body or soup
 
 
-class _GrownTreeBuilder(LXMLTreeBuilder):
+# bs4's lxml HTML tree builder, found through its public registry.
+LXML_HTML_BUILDER = builder_registry.lookup("lxml", "html")
+
+
+class _GrownTreeBuilder(LXML_HTML_BUILDER):
     """lxml's tree builder for a soup whose tree `soup_of` grows from lxml's elements: it parses
     nothing. (Parsing even "" leaves an lxml parser and its target, the builder, holding each
     other: the garbage collector had to free them for every region.)"""

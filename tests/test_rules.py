@@ -8,7 +8,7 @@ import pytest
 import stripper
 from stripper.errors import RulesError
 from stripper.options import Options
-from stripper.rules import Rule, builtin_packs, host_matches, parse_pack
+from stripper.rules import PACKS_DIR, Rule, builtin_packs, host_matches, parse_pack
 from stripper.rules.filters import load_rules_file, parse_filters
 from stripper.rules.resolve import find_sites
 from stripper.rules.ruleset import RuleSet, first_pairs
@@ -41,6 +41,22 @@ def test_every_builtin_pack_and_profile_loads():
     packs = builtin_packs()
     assert {"generic", "paywalls"} <= {name for name, _ in packs.names}
     assert len(packs.sites) >= 30
+
+
+@pytest.mark.parametrize("path", sorted(PACKS_DIR.glob("**/*.toml")), ids=lambda p: p.stem)
+def test_every_builtin_selector_and_regex_compiles(path):
+    # Built-in packs load without compiling (start-up time): this is their full check.
+    parse_pack(path.read_text(encoding="utf-8"), str(path), path.stem, compile_check=True)
+
+
+def test_compile_check_names_a_broken_selector_or_regex():
+    broken = '[[rule]]\nid = "x"\nreason = "r"\nselectors = ["div[["]\n'
+    with pytest.raises(RulesError, match="rule 'x'"):
+        parse_pack(broken, "mine.toml", "mine")
+    assert parse_pack(broken, "mine.toml", "mine", compile_check=False)[0][0].selectors == ("div[[",)
+    bad_regex = '[[rule]]\nid = "y"\nreason = "r"\npatterns = ["(unclosed"]\n'
+    with pytest.raises(RulesError, match="bad regex"):
+        parse_pack(bad_regex, "mine.toml", "mine")
 
 
 def test_profiles_cover_the_aggregators_and_publishers():

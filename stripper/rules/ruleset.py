@@ -230,6 +230,16 @@ def _first(items: list, i: int) -> set[str] | None:
 QUOTE_PAIRS = tuple((chr(quote), plain) for quote, plain in QUOTES.items())
 
 
+class Sources(tuple):
+    """The regexes of one bucket of anchored patterns, not compiled yet. A page asks for a few
+    dozen of a rule set's hundreds of buckets: compiling each when first asked for spares every
+    start of stripper a quarter of a second."""
+
+
+def ready(sources: Sources) -> tuple[re.Pattern, ...]:
+    return tuple(compiled(source) for source in sources)
+
+
 @lru_cache(maxsize=4096)
 def compiled(pattern: str) -> re.Pattern:
     """A case-insensitive regex, compiled once per process (re's own cache is too small to
@@ -305,11 +315,12 @@ class RuleSet:
     # The anchored patterns as regexes tried in turn, the first match winning: those of the
     # shared rules (see `shared`), then the others. When not by first character (_long_rules): all.
     anchored_regex: tuple[re.Pattern, ...] = ()
-    anchored_by_char: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    # (Each bucket's regexes are Sources until a block first needs them.)
+    anchored_by_char: dict[str, tuple[re.Pattern, ...] | Sources] = field(default_factory=dict)
     # The same, for blocks whose first two characters are ASCII: by the pair those of them
     # that could start with it, else by the first character those whose start is not a few pairs.
-    anchored_by_pair: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
-    anchored_loose: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    anchored_by_pair: dict[str, tuple[re.Pattern, ...] | Sources] = field(default_factory=dict)
+    anchored_loose: dict[str, tuple[re.Pattern, ...] | Sources] = field(default_factory=dict)
     # Anchored patterns whose first character is unknown, each alone with its needles (or None):
     # (index in anchored_rules, regex, needles), by index.
     anchored_anywhere: list[tuple[int, re.Pattern, "Needles | None"]] = field(default_factory=list)
@@ -359,11 +370,11 @@ class RuleSet:
             if rule.patterns:
                 # Block text is case-folded before matching, so patterns match case-insensitively.
                 patterns = [p.removeprefix("(?i)") for p in rule.patterns]
-                for anchored in (True, False):
-                    group = [p for p in patterns if p.startswith("^") == anchored]
-                    if group:
-                        body = "|".join(f"(?:{p})" for p in group)
-                        self.pattern_rules.append((re.compile(body, re.I), anchored, rule, needles_of(group)))
+                # (The anchored ones are indexed below, by how they can start.)
+                group = [p for p in patterns if not p.startswith("^")]
+                if group:
+                    body = "|".join(f"(?:{p})" for p in group)
+                    self.pattern_rules.append((re.compile(body, re.I), False, rule, needles_of(group)))
         self.phrase_sizes = sorted({r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)})
         for entries in self.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
@@ -393,13 +404,12 @@ class RuleSet:
                 for c in chars or ():
                     by_char.setdefault(c, []).append(i)
 
-            def combine(indexes: list[int]) -> tuple[re.Pattern, ...]:
+            def combine(indexes: list[int]) -> Sources:
                 # The shared patterns come first (lower indexes), so trying their regex first and
                 # the others' after finds the match one regex of them all would.
                 tiers = ([i for i in sorted(indexes) if i < shared_count],
                          [i for i in sorted(indexes) if i >= shared_count])
-                return tuple(compiled("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in tier))
-                             for tier in tiers if tier)
+                return Sources("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in tier) for tier in tiers if tier)
 
             if by_first_char:
                 # Those that could start anyhow are tried alone, and only on blocks with their
@@ -422,8 +432,7 @@ class RuleSet:
                 self.anchored_anywhere = [(i, re.compile(anchored[i][0], re.I), needles_of([anchored[i][0]]))
                                           for i in sorted(anywhere)]
             else:
-                self.anchored_regex = combine(sorted(set(anywhere).union(*by_char.values())))
-            self.pattern_rules = [entry for entry in self.pattern_rules if not entry[1]]
+                self.anchored_regex = ready(combine(sorted(set(anywhere).union(*by_char.values()))))
 
     @property
     def paywall_ids(self) -> set[str]:
@@ -538,6 +547,10 @@ class RuleSet:
         if starters is None:
             by_char = self.anchored_loose if folded[1:2].isascii() else self.anchored_by_char
             starters = by_char.get(folded[:1], self.anchored_regex)
+            if type(starters) is Sources:
+                starters = by_char[folded[:1]] = ready(starters)
+        elif type(starters) is Sources:
+            starters = self.anchored_by_pair[folded[:2]] = ready(starters)
         for starter in starters:
             first = starter.match(folded)
             if first is not None:

@@ -103,6 +103,28 @@ def compile_selector(selector: str) -> None:
         raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
 
 
+class LazySelector:
+    """A soupsieve selector, compiled when first used: soupsieve's first compile builds its own
+    parser (a tenth of a second at every start), and most pages never need the selector."""
+
+    __slots__ = ("text", "_made")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._made = None
+
+    def _compiled(self):
+        if self._made is None:
+            self._made = soupsieve.compile(self.text)
+        return self._made
+
+    def match(self, node) -> bool:
+        return self._compiled().match(node)
+
+    def select(self, node) -> list:
+        return self._compiled().select(node)
+
+
 class NumberedAnswers:
     """A cache of answers by string key, kept as key -> number in `table`, the distinct answers.
 
@@ -137,7 +159,7 @@ class SelectorIndex:
 
     def __init__(self) -> None:
         self.buckets: dict[tuple[str, str], list[tuple[Simple, Any]]] = {}
-        self.complex: list[tuple[str, Any, Any]] = []  # (selector, compiled, payload)
+        self.complex: list[tuple[str, LazySelector, Any]] = []  # (selector, its matcher, payload)
         # Pages repeat the same tag/class/id combinations; selectors without attribute
         # tests give the same answer for each, so answers are remembered per combination:
         # "tag class" -> the answer.
@@ -157,7 +179,7 @@ class SelectorIndex:
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
         if simple is None:
-            self.complex.append((selector, soupsieve.compile(selector), payload))
+            self.complex.append((selector, LazySelector(selector), payload))
         else:
             self.buckets.setdefault(simple.key(), []).append((simple, payload))
             (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))

@@ -25,6 +25,10 @@ def _stripper() -> Adapter:
     if strip is None:
         where = getattr(stripper, "__file__", None) or list(getattr(stripper, "__path__", []))
         raise Unavailable(f"stripper.strip is missing (stripper imported from {where})")
+    # Set-up a batch does once, untimed like the peers' imports: rules loaded and compiled.
+    from stripper.batch import prepare
+    from stripper.options import Options
+    prepare(Options())
 
     def run(html: str, url: str | None) -> str:
         return strip(html, url=url).text or ""

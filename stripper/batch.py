@@ -352,9 +352,11 @@ def prepare(opts: Options) -> None:
     from . import strip
     from .rules import builtin_packs
     from .rules.filters import user_rules
+    from .rules.resolve import ruleset_for
 
     builtin_packs()
     user_rules(opts.rule_files)
+    ruleset_for((), None, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules).compile_all()
     strip("<html><body><p>warm up</p></body></html>", options=opts.but(url=None))
 
 

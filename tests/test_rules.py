@@ -473,3 +473,19 @@ def test_shared_rules_match_as_one_rule_set_would():
         a, b = split.match_phrases(line), whole.match_phrases(line)
         assert (a and (a.rule.id, a.covered)) == (b and (b.rule.id, b.covered)), line
     assert any(split.match_phrases(line) for line in lines)
+
+
+def test_buckets_compile_when_first_needed_or_all_at_once():
+    from stripper.rules.ruleset import Sources
+
+    def buckets(rs):
+        return [v for d in (rs.anchored_by_char, rs.anchored_by_pair, rs.anchored_loose) for v in d.values()]
+
+    lazy, eager = RuleSet.build(builtin_packs().generic), RuleSet.build(builtin_packs().generic)
+    assert all(type(v) is Sources for v in buckets(lazy))
+    eager.compile_all()
+    assert not any(type(v) is Sources for v in buckets(eager))
+    for block in ("Sign up for our newsletter", "Share this article", "The council voted on Tuesday."):
+        assert lazy.match_phrases(block) == eager.match_phrases(block)
+    assert lazy.match_phrases("Share this article") is not None
+    assert type(lazy.anchored_by_pair["sh"]) is not Sources  # compiled by the match above

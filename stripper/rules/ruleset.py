@@ -438,6 +438,14 @@ class RuleSet:
     def paywall_ids(self) -> set[str]:
         return {r.id for r in self.rules if r.paywall}
 
+    def compile_all(self) -> None:
+        """Compile every bucket now rather than when a block first needs it: before a batch forks
+        its workers (each would compile its own), or before pages are timed."""
+        for buckets in (self.anchored_by_char, self.anchored_by_pair, self.anchored_loose):
+            for key, value in buckets.items():
+                if type(value) is Sources:
+                    buckets[key] = ready(value)
+
     def longest_block(self, default: int) -> int:
         """The longest block any phrase rule may remove."""
         return max([default] + [r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)])

@@ -177,6 +177,17 @@ def test_run_writes_every_output_and_counts(tmp_path):
     assert len(seen) == 5
 
 
+def test_the_heap_is_frozen_for_the_batch_only(tmp_path):
+    import gc
+
+    root = make_site(tmp_path / "in")
+    counts = []
+    batch.run(batch.iter_tasks([root], str(tmp_path / "out")), Options(), jobs=1,
+              on_result=lambda result: counts.append(gc.get_freeze_count()))
+    assert len(counts) == 5 and min(counts) > 1000  # the rules and caches loaded before the batch
+    assert gc.get_freeze_count() == 0
+
+
 def test_failures_are_counted_and_the_rest_go_on(tmp_path):
     root = make_site(tmp_path / "in")
     write(os.path.join(root, "broken.html.gz"), b"")

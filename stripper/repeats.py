@@ -12,7 +12,7 @@ from . import dom
 from .locate import Stats
 from .trace import BuiltinRule, Trace
 
-REPEATED = BuiltinRule("repeated-run", "paragraphs printed a second time, in the same order (a copy for other screens)")
+REPEATED = BuiltinRule("repeated-run", "paragraphs printed a second time (a copy of the article for other screens)")
 # Paragraphs shorter than this repeat for good reasons ("Read more.", a date line).
 REPEAT_MIN_CHARS = 60
 

@@ -489,3 +489,11 @@ def test_buckets_compile_when_first_needed_or_all_at_once():
         assert lazy.match_phrases(block) == eager.match_phrases(block)
     assert lazy.match_phrases("Share this article") is not None
     assert type(lazy.anchored_by_pair["sh"]) is not Sources  # compiled by the match above
+
+
+@pytest.mark.parametrize("option", ["drop", "keep"])
+def test_library_names_a_bad_drop_or_keep_selector(option):
+    import stripper
+
+    with pytest.raises(RulesError, match=f"^{option}: invalid CSS selector 'div\\[\\['"):
+        stripper.strip("<html><body><p>Hello there, reader.</p></body></html>", **{option: ("div[[",)})

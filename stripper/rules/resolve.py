@@ -15,6 +15,8 @@ from . import Rule, Site, builtin_packs, host_of, site_for_host
 from .filters import user_rules
 from .fingerprints import fingerprint_phrases, markup_sites, sites_in_text, visible_text
 from .ruleset import RuleSet
+from .selectors import compile_selector
+from ..errors import RulesError
 
 KIND_RANK = {"aggregator": 0, "publisher": 1, "platform": 2}
 URL_META = ("og:url", "twitter:url")
@@ -82,6 +84,12 @@ def ruleset_for(sites: tuple[Site, ...], host: str | None, rule_files: tuple[str
 @lru_cache(maxsize=256)
 def _ruleset(sites: tuple[Site, ...], scoped: tuple[Rule, ...], drop: tuple[str, ...], keep: tuple[str, ...],
              builtin: bool) -> RuleSet:
+    for name, selectors in (("drop", drop), ("keep", keep)):
+        for sel in selectors:
+            try:
+                compile_selector(sel)
+            except ValueError as exc:
+                raise RulesError(f"{name}: {exc}") from None
     rules: list[Rule] = list(builtin_packs().generic) if builtin else []
     shared = len(rules)
     for site in sites:

@@ -497,3 +497,16 @@ def test_library_names_a_bad_drop_or_keep_selector(option):
 
     with pytest.raises(RulesError, match=f"^{option}: invalid CSS selector 'div\\[\\['"):
         stripper.strip("<html><body><p>Hello there, reader.</p></body></html>", **{option: ("div[[",)})
+
+
+def test_captions_go_unless_kept():
+    import stripper
+
+    body = "".join(f"<p>{'The bridge opened on Tuesday after two years of work on the river crossing. ' * 3}</p>"
+                   for _ in range(4))
+    page = (f"<html><body><article><h1>Bridge opens</h1>{body}<figure><img src='b.jpg'>"
+            "<figcaption>The new bridge at dusk, seen from the east bank.</figcaption></figure></article></body></html>")
+    dropped = stripper.strip(page)
+    assert "seen from the east bank" not in dropped.text
+    assert "image-caption" in {e["rule"] for e in dropped.removed}
+    assert "seen from the east bank" in stripper.strip(page, keep=("figcaption",)).text

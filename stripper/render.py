@@ -50,12 +50,25 @@ def pre_text(pre: Tag) -> str:
     return "".join(parts)
 
 
+def _ordinal(item: Tag) -> int:
+    """The number an <ol> shows for this item: its place among the list's items."""
+    return sum(1 for s in item.previous_siblings if isinstance(s, Tag) and s.name == "li") + 1
+
+
 def blocks(region: Tag) -> list[str]:
     """The region's text as a list of blocks (paragraphs, list blocks, pre blocks)."""
     out: list[str] = []
     buf: list[str] = []
     items: list[str] = []  # the list being built, one line per item
     in_items = 0  # how many list items enclose the walk's position
+    # "3. " in the third item of an <ol>, "- " in an item of a <ul>: what an item's own line
+    # starts with when a nested list follows it (<li>Fruit<ul><li>Apples</li></ul></li>).
+    marker = ""
+
+    def add(block: str) -> None:
+        if items:  # a block inside an item ends the one-line items before it, in order
+            flush_list()
+        out.append(block)
 
     def flush() -> None:
         pending = "".join(buf)
@@ -63,13 +76,13 @@ def blocks(region: Tag) -> list[str]:
         if pending.isspace() or not pending:  # most calls: only the spacing between two blocks
             return
         if "\n" not in pending and _splits_as_spaces(pending):  # one line, the most common block
-            out.append(" ".join(pending.split()))
+            add(" ".join(pending.split()))
             return
         # Two line breaks in a row (<br><br>) end a paragraph, as on pages without <p>.
         for part in PARAGRAPH_BREAK.split(pending):
             block = _clean_lines(part)
             if block:
-                out.append(block)
+                add(block)
 
     def flush_list() -> None:
         if items:
@@ -78,7 +91,7 @@ def blocks(region: Tag) -> list[str]:
 
     def leave(node: Tag) -> None:
         """The end of a block (only blocks are left with a call: an inline end changes nothing)."""
-        nonlocal in_items
+        nonlocal in_items, marker
         name = node.name
         if name == "li":
             in_items -= 1
@@ -86,11 +99,9 @@ def blocks(region: Tag) -> list[str]:
             buf.clear()
             if line:
                 parent = node.parent
-                if parent is not None and parent.name == "ol":
-                    number = sum(1 for s in node.previous_siblings if isinstance(s, Tag) and s.name == "li") + 1
-                    items.append(f"{number}. {line}")
-                else:
-                    items.append(f"- {line}")
+                items.append(f"{_ordinal(node)}. {line}" if parent is not None and parent.name == "ol"
+                             else f"- {line}")
+            marker = ""
             return
         if buf:
             flush()
@@ -125,8 +136,16 @@ def blocks(region: Tag) -> list[str]:
                     buf.clear()
                     if line:  # text of an enclosing item before its nested list
                         items.append(f"- {' '.join(line.split(chr(10)))}")
+                    parent = child.parent
+                    marker = f"{_ordinal(child)}. " if parent is not None and parent.name == "ol" else "- "
                 else:
-                    if buf:
+                    if buf and name in ("ul", "ol") and in_items:  # an item's own line, then its list
+                        line = _clean_lines("".join(buf))
+                        buf.clear()
+                        if line:
+                            items.append(marker + " ".join(line.split("\n")))
+                            marker = ""
+                    elif buf:
                         flush()
                     if name not in ("ul", "ol") and not in_items:
                         flush_list()

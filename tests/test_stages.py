@@ -528,3 +528,12 @@ def test_retries_parse_the_page_once_more_and_copy_it(monkeypatch):
     page = '<html><body><div class="sidebar"><p>A short note, too short for an article.</p></div></body></html>'
     pipeline.extract(page, Options())
     assert len(parses) == 2  # the first attempt's own, and the one later attempts copy
+
+
+def test_lists_keep_their_order_around_items_made_of_blocks():
+    # An item holding a heading and a paragraph ends the one-line items before it; an item's own
+    # line before its nested list is an item too, numbered as the list shows it.
+    region = clean.to_soup("<ol><li>Simple first</li><li><h3>Phoneography</h3><p>Phones take photos.</p></li></ol>"
+                           "<ol><li>Plain one</li><li>Plain two<ol><li>Nested a</li></ol></li></ol>")
+    assert render.to_text(region) == ("1. Simple first\n\nPhoneography\n\nPhones take photos.\n\n"
+                                      "1. Plain one\n2. Plain two\n1. Nested a")

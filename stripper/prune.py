@@ -443,16 +443,14 @@ class Looks:
         self.verbatim, self.compared, self.pairs = memory.verbatim, memory.compared, memory.pairs
         self.other = memory.other
 
-    def of(self, el) -> Look:
-        key = self.signature(el)
-        number = self.known.get(key)
-        if number is None:
-            number = self.remember(key)
-        return self.table[number]
-
     def notable(self, elements):
-        """`(element, look)` for those of `elements` whose look is something: `of` for each,
-        written out, as most elements of every page pass through here."""
+        """`(element, look)` for those of `elements` whose look is something.
+
+        An element's look is worked out once per signature: its tag and the attributes some
+        rule reads, each as NUL, name, "=" and value (neither tag nor attribute holds a NUL,
+        and no name an "="). A value that no rule compares with is left out (NUL and the name
+        alone), so links with different hrefs share one signature, and so do their `Look`s.
+        """
         known, table, verbatim, compared, pairs = self.known, self.table, self.verbatim, self.compared, self.pairs
         for el in elements:
             key = el.tag
@@ -469,20 +467,6 @@ class Looks:
                 number = self.remember(key)
             if number:
                 yield el, table[number]
-
-    def signature(self, el) -> str:
-        """The tag and the attributes some rule reads, each as NUL, name, "=" and value: neither
-        tag nor attribute holds a NUL, and no name an "=". A value that no rule compares with
-        is left out (NUL and the name alone), so links with different hrefs share one
-        signature, and so do their `Look`s. An element without such attributes has its tag
-        for signature."""
-        key = el.tag
-        for name, value in el.items():
-            if name in self.verbatim:
-                key += self.verbatim[name] + value
-            elif name in self.compared:
-                key += self.pairs.get((name, value), self.compared[name])
-        return key
 
     def remember(self, key: str) -> int:
         """The number in `table` of the look of signature `key`, worked out and remembered.
@@ -519,13 +503,13 @@ class Looks:
 
 class RememberedLooks(NumberedAnswers):
     """A rule set's Looks across pages, by signature (NOTHING numbered 0); and what a
-    signature is made of (see `Looks.signature`)."""
+    signature is made of (see `Looks.notable`)."""
 
     def __init__(self, rules: RuleSet) -> None:
         super().__init__(NOTHING)
         self.rules = rules  # kept alive, so its id stays its own
         values = _merge_values(rules.index.tested_values(), rules.cut_index.tested_values(), HIDDEN_VALUES)
-        # How `Looks.signature` writes each attribute some rule reads: NUL, name, "=" and
+        # How `Looks.notable` writes each attribute some rule reads: NUL, name, "=" and
         # value; for those compared with a few values only, NUL and name for any other value.
         self.verbatim = {name: f"\0{name}=" for name, wanted in values.items() if wanted is None}
         self.compared = {name: f"\0{name}" for name, wanted in values.items() if wanted is not None}
@@ -643,7 +627,7 @@ def _has_long_paragraph(root, page: dict) -> bool:
     if counted is not None:
         return counted[1] > 0
     if "long" not in page:
-        page["long"] = any(n >= LONG_PARAGRAPH_CHARS for n in map(_text_chars, root.iter("p")))
+        page["long"] = any(n >= LONG_PARAGRAPH_CHARS for n in map(dom.text_chars, root.iter("p")))
     return page["long"]
 
 
@@ -675,20 +659,13 @@ class PageText:
         return False
 
 
-def _text_chars(el) -> int:
-    """`dom.text_chars`, read directly from a childless element (most paragraphs)."""
-    if len(el):
-        return dom.text_chars(el)
-    return len(el.text.strip()) if el.text else 0
-
-
 def _paragraph_chars(el, page: dict) -> tuple[int, int]:
     """Characters of the paragraph text under `el`, all and that of long paragraphs (sentences,
     not teaser lines), counted once per element and sweep (`page` caches them)."""
     cache = page.setdefault("paragraphs", {})
     if el not in cache:
         every = long = 0
-        for n in map(_text_chars, el.iter("p")):
+        for n in map(dom.text_chars, el.iter("p")):
             every += n
             if n >= LONG_PARAGRAPH_CHARS:
                 long += n

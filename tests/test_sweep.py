@@ -183,9 +183,10 @@ def test_looks_share_a_signature_only_when_no_rule_tells_them_apart():
     rules = _ruleset(Rule("skip", "skip link", "test", selectors=("a[href='#main']",)))
     looks = prune.Looks(rules, unlikely=True)
     a, b, c = etree.fromstring('<p><a href="/one">1</a><a href="/two">2</a><a href="#main">3</a></p>')
-    assert looks.signature(a) == looks.signature(b) != looks.signature(c)
-    assert looks.of(a) is prune.NOTHING and looks.of(b) is prune.NOTHING
-    assert [rule.id for _, rule in looks.of(c).matches] == ["skip"]
+    notable = dict(looks.notable([a, b, c]))
+    assert len(looks.known) == 2  # a and b share one signature, c has its own
+    assert a not in notable and b not in notable  # their look is NOTHING
+    assert [rule.id for _, rule in notable[c].matches] == ["skip"]
 
 
 def test_looks_tell_hidden_from_visible_and_name_furniture():
@@ -195,10 +196,11 @@ def test_looks_tell_hidden_from_visible_and_name_furniture():
     hidden, shown, side, kept = etree.fromstring(
         '<body><div style="display: none">x</div><div style="color: red">y</div>'
         '<div class="SideBar">z</div><div class="sidebar-content">w</div></body>')
-    assert looks.of(hidden).hidden and not looks.of(shown).hidden
-    assert looks.of(side).furniture.id == "furniture"
-    assert looks.of(kept) is prune.NOTHING
-    assert prune.Looks(rules, unlikely=False).of(side) is prune.NOTHING
+    notable = dict(looks.notable([hidden, shown, side, kept]))
+    assert notable[hidden].hidden and shown not in notable  # (NOTHING is not notable)
+    assert notable[side].furniture.id == "furniture"
+    assert kept not in notable
+    assert not dict(prune.Looks(rules, unlikely=False).notable([side]))
 
 
 def test_drop_chrome_removes_what_rules_name_and_keeps_look_alikes():

@@ -81,6 +81,8 @@ def text_size(el: etree._Element, preview_chars: int = 120) -> tuple[int, str]:
 
 def text_chars(el: etree._Element) -> int:
     """`text_size(el)[0]` without the preview."""
+    if not len(el):  # a childless element (most paragraphs): its text is its own
+        return len(el.text.strip()) if el.text else 0
     return _joined_size([size for size in map(len, map(str.strip, el.itertext())) if size])
 
 

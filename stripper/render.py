@@ -50,9 +50,13 @@ def pre_text(pre: Tag) -> str:
     return "".join(parts)
 
 
-def _ordinal(item: Tag) -> int:
-    """The number an <ol> shows for this item: its place among the list's items."""
-    return sum(1 for s in item.previous_siblings if isinstance(s, Tag) and s.name == "li") + 1
+def _marker(item: Tag) -> str:
+    """What an item's line starts with: "3. " for the third item of an <ol> (its place among the
+    list's items), else "- "."""
+    parent = item.parent
+    if parent is None or parent.name != "ol":
+        return "- "
+    return f"{sum(1 for s in item.previous_siblings if isinstance(s, Tag) and s.name == 'li') + 1}. "
 
 
 def blocks(region: Tag) -> list[str]:
@@ -61,8 +65,8 @@ def blocks(region: Tag) -> list[str]:
     buf: list[str] = []
     items: list[str] = []  # the list being built, one line per item
     in_items = 0  # how many list items enclose the walk's position
-    # "3. " in the third item of an <ol>, "- " in an item of a <ul>: what an item's own line
-    # starts with when a nested list follows it (<li>Fruit<ul><li>Apples</li></ul></li>).
+    # The current item's `_marker`, for its own line when a nested list follows it
+    # (<li>Fruit<ul><li>Apples</li></ul></li>).
     marker = ""
 
     def add(block: str) -> None:
@@ -98,9 +102,7 @@ def blocks(region: Tag) -> list[str]:
             line = " ".join(_clean_lines("".join(buf)).split("\n"))
             buf.clear()
             if line:
-                parent = node.parent
-                items.append(f"{_ordinal(node)}. {line}" if parent is not None and parent.name == "ol"
-                             else f"- {line}")
+                items.append(_marker(node) + line)
             marker = ""
             return
         if buf:
@@ -136,8 +138,7 @@ def blocks(region: Tag) -> list[str]:
                     buf.clear()
                     if line:  # text of an enclosing item before its nested list
                         items.append(f"- {' '.join(line.split(chr(10)))}")
-                    parent = child.parent
-                    marker = f"{_ordinal(child)}. " if parent is not None and parent.name == "ol" else "- "
+                    marker = _marker(child)
                 else:
                     if buf and name in ("ul", "ol") and in_items:  # an item's own line, then its list
                         line = _clean_lines("".join(buf))

@@ -357,7 +357,7 @@ def test_needles_first_pieces_skip_those_containing_another():
 
 def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_with_it():
     rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
-    assert rules.pattern_rules[0][3].needles == ((("we use cookies",),),)
+    assert rules.pattern_rules[0][2].needles == ((("we use cookies",),),)
     m = rules.match_phrases("Hello. We use cookies to improve your experience.")
     assert m is not None and m.rule.id == "consent" and m.covered > 0.8
     assert rules.match_phrases("The council voted to approve the bridge.") is None
@@ -368,7 +368,7 @@ def test_rules_within_a_page_leave_out_patterns_whose_needles_it_lacks():
                            Rule(id="rights", reason="test", origin="test", patterns=(r"^.{0,60}all rights reserved$",))])
     page = "the council voted. we use cookies here."
     within = rules.within(page)
-    assert [r.id for _, _, r, _ in within.pattern_rules] == ["consent"] and within.needle_patterns == []
+    assert [r.id for _, r, _ in within.pattern_rules] == ["consent"] and within.needle_patterns == []
     assert len(rules.needle_patterns) == 1
     for block in ["the council voted.", "we use cookies here.", page]:
         assert within.match_folded(block) == rules.match_folded(block)

@@ -308,10 +308,10 @@ class RuleSet:
     # Where a phrase can start: the one-token phrases, and the first two tokens of the others.
     phrase_singles: set[str] = field(default_factory=set)
     phrase_pairs: set[tuple[str, str]] = field(default_factory=set)
-    # (regex, anchored, rule, needles): a rule's patterns that start with ^ are tried at the start
-    # of a block only (one attempt, not one per character); the others are searched everywhere,
-    # but only in blocks that contain one of the needles (see needles_of).
-    pattern_rules: list[tuple[re.Pattern, bool, Rule, Needles | None]] = field(default_factory=list)
+    # (regex, rule, needles): each rule's patterns that do not start with ^, searched everywhere
+    # in a block, but only in blocks that contain one of the needles (see needles_of). (Those
+    # that start with ^ are tried at the start of a block only: see the anchored ones below.)
+    pattern_rules: list[tuple[re.Pattern, Rule, Needles | None]] = field(default_factory=list)
     # The anchored patterns as regexes tried in turn, the first match winning: those of the
     # shared rules (see `shared`), then the others. When not by first character (_long_rules): all.
     anchored_regex: tuple[re.Pattern, ...] = ()
@@ -374,7 +374,7 @@ class RuleSet:
                 group = [p for p in patterns if not p.startswith("^")]
                 if group:
                     body = "|".join(f"(?:{p})" for p in group)
-                    self.pattern_rules.append((re.compile(body, re.I), False, rule, needles_of(group)))
+                    self.pattern_rules.append((re.compile(body, re.I), rule, needles_of(group)))
         self.phrase_sizes = sorted({r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)})
         for entries in self.phrase_index.values():
             entries.sort(key=lambda e: -len(e[0]))
@@ -506,7 +506,7 @@ class RuleSet:
                        anchored_anywhere=[e for e in self.anchored_anywhere if e[2] is None or e[2].allow(folded)],
                        needle_patterns=[e for e in self.needle_patterns
                                         if e[0] in folded and (e[3] is None or e[3].allow(folded))],
-                       pattern_rules=[e for e in self.pattern_rules if e[3] is None or e[3].allow(folded)])
+                       pattern_rules=[e for e in self.pattern_rules if e[2] is None or e[2].allow(folded)])
 
     def _long_rules(self, length: int) -> "RuleSet | None":
         """The phrase rules whose max_chars allows a block of `length` characters, as a RuleSet (cached)."""
@@ -580,7 +580,7 @@ class RuleSet:
                 m = regex.match(folded)
                 if m is not None:
                     found.append((rule, m))
-        for regex, _, rule, needles in self.pattern_rules:
+        for regex, rule, needles in self.pattern_rules:
             if needles is None or needles.allow(folded):
                 found.extend((rule, m) for m in regex.finditer(folded))
         return [(rule, m) for rule, m in found if length <= (rule.max_chars or limit) and m.end() > m.start()]

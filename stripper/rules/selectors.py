@@ -261,13 +261,17 @@ class SelectorIndex:
         """False when `match` finds nothing for an element with this tag, class, id and
         attribute names, told from the buckets' keys alone: cheaper than `match` for the
         many elements of a page that no selector names, and nothing to remember."""
-        tags, class_names, anything = self._bucket_keys()
-        if anything or tag in tags or (el_id and ("id", el_id) in self.buckets):
-            return True
-        if class_attr and (not class_names.isdisjoint(class_attr.split())
-                           or (("attr", "class") in self.buckets and self._may_match("class", class_attr))):
+        if self._keyed_by(tag, class_attr) or (el_id and ("id", el_id) in self.buckets):
             return True
         return not self._attr_names.isdisjoint(attr_names)
+
+    def _keyed_by(self, tag: str, class_attr: str | None) -> bool:
+        """May a bucket keyed by this tag, one of these classes, `*` or a class-attribute test
+        hold a selector for the element?"""
+        tags, class_names, anything = self._bucket_keys()
+        return bool(anything or tag in tags or class_attr and (
+            not class_names.isdisjoint(class_attr.split())
+            or (("attr", "class") in self.buckets and self._may_match("class", class_attr))))
 
     def _bucket_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
         """The tags and class names that key buckets, and whether one holds `*`: most tag and
@@ -312,10 +316,7 @@ class SelectorIndex:
     def _by_tag_and_class(self, tag: str, class_attr: str | None) -> tuple[tuple, tuple]:
         """What a tag and class attribute decide: the selectors without other attribute tests
         that they match, and the candidates among the selectors with such tests."""
-        tags, class_names, anything = self._bucket_keys()
-        if (tag not in tags and not anything and (not class_attr or class_names.isdisjoint(class_attr.split())
-                                                   and not (("attr", "class") in self.buckets
-                                                            and self._may_match("class", class_attr)))):
+        if not self._keyed_by(tag, class_attr):
             return NO_BUCKET
         return self._match_plain(tag, class_attr), tuple(self._candidates(self._tested, tag, class_attr))
 

@@ -129,14 +129,12 @@ def check_rules(rule_files: tuple[str, ...], drop: tuple[str, ...], keep: tuple[
     """Load --rules files and compile --drop/--keep before any page is read: mistakes exit 2."""
     from .errors import RulesError
     from .rules.filters import user_rules
-    from .rules.selectors import compile_selector
+    from .rules.resolve import check_drop_keep
 
-    for flag, selectors in (("--drop", drop), ("--keep", keep)):
-        for sel in selectors:
-            try:
-                compile_selector(sel)
-            except ValueError as exc:
-                raise click.UsageError(f"{flag}: {exc}") from None
+    try:
+        check_drop_keep(drop, keep)
+    except RulesError as exc:  # "drop: ...", the option as the command line names it
+        raise click.UsageError(f"--{exc}") from None
     try:
         _, notes = user_rules(rule_files)
     except RulesError as exc:

@@ -81,15 +81,20 @@ def ruleset_for(sites: tuple[Site, ...], host: str | None, rule_files: tuple[str
     return _ruleset(sites, scoped, drop, keep, builtin)
 
 
-@lru_cache(maxsize=256)
-def _ruleset(sites: tuple[Site, ...], scoped: tuple[Rule, ...], drop: tuple[str, ...], keep: tuple[str, ...],
-             builtin: bool) -> RuleSet:
+def check_drop_keep(drop: tuple[str, ...], keep: tuple[str, ...]) -> None:
+    """Raise RulesError, naming the option ("drop: ..."), for a selector soupsieve cannot compile."""
     for name, selectors in (("drop", drop), ("keep", keep)):
         for sel in selectors:
             try:
                 compile_selector(sel)
             except ValueError as exc:
                 raise RulesError(f"{name}: {exc}") from None
+
+
+@lru_cache(maxsize=256)
+def _ruleset(sites: tuple[Site, ...], scoped: tuple[Rule, ...], drop: tuple[str, ...], keep: tuple[str, ...],
+             builtin: bool) -> RuleSet:
+    check_drop_keep(drop, keep)
     rules: list[Rule] = list(builtin_packs().generic) if builtin else []
     shared = len(rules)
     for site in sites:

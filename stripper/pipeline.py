@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import gc
+from contextlib import contextmanager
 from functools import lru_cache
 
 from . import clean, conditional, dom, load, locate, markdown, metadata, paywall, prune, render, repeats, safe_html
@@ -150,7 +152,30 @@ def not_an_article(region, text_out: str, opts: Options) -> bool:
     return linked > size * opts.max_article_link_density
 
 
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while one page is extracted.
+
+    A page makes some hundred thousand short-lived objects; the collector would sweep the
+    young ones every 700 allocations (4% of the time), yet nothing here is left in a cycle
+    (`clean.release` unlinks the region's tree). Whatever survives is looked at once
+    collection resumes. A caller that turned the collector off itself keeps it off.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
+    with collector_paused():
+        return _extract(page, opts)
+
+
+def _extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
     text = load.read_page(page, max_bytes=opts.max_bytes)
     fmt = opts.input_format
     if fmt == "auto":

@@ -21,3 +21,36 @@ def test_chrome_is_gone_and_named():
     assert "Share this article" not in article.text
     assert "Copyright" not in article.text
     assert any(e["rule"] == "share-bar" for e in article.removed)
+
+
+def test_the_collector_is_paused_for_a_page_and_left_as_found(monkeypatch):
+    import gc
+
+    from stripper import pipeline
+
+    seen = []
+    real = pipeline.attempt
+    monkeypatch.setattr(pipeline, "attempt", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    assert gc.isenabled()
+    stripper.strip(PAGE)
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        stripper.strip(PAGE)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_a_page_leaves_no_cycles_for_the_collector():
+    # Pausing the collector is safe only because extraction leaves nothing in a cycle.
+    import gc
+    from pathlib import Path
+
+    pages = sorted(Path(__file__).parent.parent.glob("fixtures/*/*/source.html"))
+    assert len(pages) > 20
+    stripper.strip(PAGE)
+    gc.collect()
+    for page in pages:
+        article = stripper.strip(page.read_bytes())
+        assert article.text and gc.collect() == 0, page

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -17,7 +18,8 @@ from .rules.selectors import parse_chain, select_lxml
 from .trace import Trace
 
 # Readability's retry ladder: each attempt relaxes one more flag when the
-# previous one found too little text; the longest result wins.
+# previous one found too little text; the one with the most sentence text wins
+# (see ladder_rank), the earlier one on a tie.
 ATTEMPTS = (
     {},
     {"strip_unlikely": False},
@@ -141,6 +143,18 @@ def read_page_facts(root, url: str | None, opts: Options) -> dict:
     return {"host": host, "sites": sites, "head": head, "metadata": metadata.read(root, head, sites, url)}
 
 
+SENTENCE_END = re.compile("[.!?…:;)。！？」』\"'”“’»«›‹]$")
+
+
+def ladder_rank(text: str) -> tuple[int, int]:
+    """How an attempt of the retry ladder ranks: by the characters of its paragraphs that end
+    as sentences do, which is what a retry must add to be better (not menus, site names and
+    link lists a relaxed attempt lets through); between attempts with no such paragraph,
+    by length, so some text still beats none."""
+    prose = sum(len(p) for p in text.split("\n\n") if SENTENCE_END.search(p))
+    return (prose, 0) if prose else (0, len(text))
+
+
 def not_an_article(region, text_out: str, opts: Options) -> bool:
     """Text that is mostly links: a menu or an index page, not an article."""
     size = len(text_out)
@@ -195,7 +209,7 @@ def _extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
         result = attempt(text, opts.but(**relax), opts.url, known, root)
         if result is None:
             break
-        if best is None or len(result[0].text) > len(best[0].text):
+        if best is None or ladder_rank(result[0].text) > ladder_rank(best[0].text):
             best = result
         if len(best[0].text) >= opts.min_article_chars:
             break

@@ -231,7 +231,7 @@ def test_broken_filter_line_names_file_and_line(tmp_path):
     assert f"{f}:2:" in str(err.value)
 
 
-SCOPED = page(prose('<div class="promo-box">Buy our mugs today</div>'),
+SCOPED = page(prose('<div class="promo-box">Buy our mugs today, from the shop that funds this paper.</div>'),
               head='<link rel="canonical" href="https://news.example.com/a">')
 
 

@@ -537,3 +537,15 @@ def test_lists_keep_their_order_around_items_made_of_blocks():
                            "<ol><li>Plain one</li><li>Plain two<ol><li>Nested a</li></ol></li></ol>")
     assert render.to_text(region) == ("1. Simple first\n\nPhoneography\n\nPhones take photos.\n\n"
                                       "1. Plain one\n2. Plain two\n1. Nested a")
+
+
+def test_the_retry_ladder_ranks_attempts_by_sentence_text():
+    from stripper.pipeline import ladder_rank
+
+    post = "K: Why water the snow? Me: So the tulips remember they are thirsty."
+    relaxed = "Little Garden Book\n\nNotes from the bed\n\n- Home\n- About\n\n" + post + "\n\nCategories Kids"
+    assert ladder_rank(relaxed) == ladder_rank(post)  # a tie: the stricter, earlier attempt stays
+    assert ladder_rank(post + "\n\nAnother line of the post, ending as sentences do.") > ladder_rank(relaxed)
+    assert ladder_rank("„Ich weiß, ich bin müde…“") > ladder_rank("Startseite")  # closing quotes end sentences
+    assert ladder_rank("- one item\n- another item") > ladder_rank("")  # some text beats none
+    assert ladder_rank("A sentence.") > ladder_rank("- one item\n- another item, much longer than that")

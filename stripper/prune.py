@@ -37,6 +37,9 @@ LONG_PARAGRAPH_CHARS = 80
 # A selector hit holding more than this share of the page's paragraph text is the article's
 # container, not chrome.
 PROSE_HOLDER_SHARE = 0.6
+# A hit of a never-the-article rule holding more than this share of the page's text is a wrapper
+# its selector matched by mistake (`class="has-cookie-consent"`), not the box the rule means.
+WRAPPER_SHARE = 0.9
 # The parts of a page beside its content that HTML names (see _beside_main).
 LANDMARKS = frozenset({"footer", "header", "aside", "nav"})
 LANDMARK_ROLES = frozenset({"contentinfo", "banner", "complementary", "navigation"})
@@ -311,8 +314,9 @@ def sweep(root, verdict, trace: Trace, judged=None) -> None:
 
     `verdict(el, note)` returns None or `(rule, selector, stage, spare)`. `spare` says which
     elements holding the article are kept: "text" (a large share of the page's text,
-    for hidden and furniture-named elements) or "prose" (most of the page's paragraph
-    text, for selector rules: an article wrapper whose class says "paywall" or "promo").
+    for hidden and furniture-named elements), "prose" (most of the page's paragraph
+    text, for selector rules: an article wrapper whose class says "paywall" or "promo") or
+    "wrapper" (nearly all the page's text, for rules whose boxes are never the article).
     A spared element is noted in the trace.
 
     `judged(elements)` yields `(element, note)` for those of the elements that `verdict` may
@@ -397,21 +401,31 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
     def verdict(el, look: Look):
         if el.tag in ("html", "body") or (protected and el in protected):
             return None
-        if look.hidden:
+        if look.hidden and not look.never_article:
             return HIDDEN_RULE, None, "prune", "text"
         walls.update(look.walls)
-        for simple, rule in look.matches:
+        for simple, rule in sorted(look.matches, key=_never_article_first) if look.never_article else look.matches:
             if rule.max_chars and dom.text_chars(el) > rule.max_chars:
                 continue  # too big to be what the rule means
             if rule.paywall:
                 walls.add(rule.id)
-            return rule, simple.text, "site-rules" if rule.origin.startswith("site:") else "chrome", "prose"
+            # A box that is never the article (a consent box, a dialog) goes even when it holds
+            # most of the page's paragraphs, as it can next to a short article; only a wrapper
+            # holding nearly the whole page is spared.
+            spare = "wrapper" if rule.never_article else "prose"
+            return rule, simple.text, "site-rules" if rule.origin.startswith("site:") else "chrome", spare
+        if look.hidden:
+            return HIDDEN_RULE, None, "prune", "text"
         if look.furniture is not None:
             return look.furniture, f"[class/id: {dom.class_and_id(el)[:60]}]", "chrome", "text"
         return None
 
     sweep(root, verdict, trace, looks.notable)
     return walls
+
+
+def _never_article_first(match: tuple) -> bool:
+    return not match[1].never_article
 
 
 @dataclass(frozen=True)
@@ -423,6 +437,11 @@ class Look:
     walls: frozenset[str] = frozenset()  # paywall cut rules whose selectors match it
     matches: tuple = ()  # (selector, rule) of the chrome selector rules it matches, in index order
     furniture: Rule | None = None  # the class-name rule its class and id match
+
+    @property
+    def never_article(self) -> bool:
+        """Does a rule whose boxes are never the article match it?"""
+        return any(rule.never_article for _, rule in self.matches)
 
 
 NOTHING = Look()
@@ -481,14 +500,15 @@ class Looks:
         for pair in pairs:
             name, equals, value = pair.partition("=")
             attrs[name] = value if equals else self.other
-        if is_hidden(attrs):
-            return HIDDEN
+        hidden = is_hidden(attrs)
         get, class_attr, el_id = attrs.get, attrs.get("class"), attrs.get("id")
         cut_index, index = self.cut_index, self.index
-        walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs) if rule.paywall) \
-            if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
         matches = tuple(index.match(tag, get, class_attr, attrs)) \
             if index is not None and index.can_match(tag, class_attr, el_id, attrs) else ()
+        if hidden:  # hidden is all it is, unless a box that is never the article is named too
+            return Look(True, frozenset(), matches) if any(r.never_article for _, r in matches) else HIDDEN
+        walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs) if rule.paywall) \
+            if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
             names = dom.class_and_id(attrs)
@@ -562,6 +582,11 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
     if _beside_main(el, root, page):
         return False
     # The page's totals are counted only when `el` holds something to compare with them.
+    if spare == "wrapper":
+        if "text" not in page:
+            body = root.find("body")
+            page["text"] = PageText(body if body is not None else root)
+        return page["text"].holds_more_than(dom.text_chars(el), WRAPPER_SHARE)
     if spare == "prose":
         prose = _paragraph_chars(el, page)[0]
         if not prose:

@@ -510,3 +510,37 @@ def test_captions_go_unless_kept():
     assert "seen from the east bank" not in dropped.text
     assert "image-caption" in {e["rule"] for e in dropped.removed}
     assert "seen from the east bank" in stripper.strip(page, keep=("figcaption",)).text
+
+
+def test_never_article_is_read_and_checked():
+    source = '[[rule]]\nid = "cmp"\nreason = "consent box"\nselectors = ["#cmp"]\nnever_article = true\n'
+    assert parse_pack(source, "mine.toml", "mine")[0][0].never_article is True
+    with pytest.raises(RulesError, match="'never_article' must be true or false"):
+        parse_pack(source.replace("true", '"yes"'), "mine.toml", "mine")
+
+
+def _consent_page(wrapper_class: str, article_paragraphs: int) -> str:
+    box = "".join(f"<p>{PARAS[i % 4]} Cookies help us, and you may refuse them here.</p>" for i in range(6))
+    story = "".join(f"<p>{PARAS[i]}</p>" for i in range(article_paragraphs))
+    return (f'<html><body><main><article><h1>Bridge approved</h1>{story}</article></main>'
+            f'<div class="{wrapper_class}" aria-hidden="true"><div id="cmp">{box}</div></div></body></html>')
+
+
+def test_a_box_that_is_never_the_article_goes_though_it_holds_most_of_the_prose(tmp_path):
+    rules = tmp_path / "cmp.toml"
+    rules.write_text('[[rule]]\nid = "cmp"\nreason = "consent box"\nselectors = ["#cmp"]\nnever_article = true\n',
+                     encoding="utf-8")
+    article = stripper.strip(_consent_page("consent", 2), rule_files=(str(rules),), use_builtin_rules=False)
+    assert PARAS[0] in article.text and "you may refuse them" not in article.text
+    assert "cmp" in {e["rule"] for e in article.removed}
+
+
+def test_a_never_article_selector_spares_a_wrapper_holding_nearly_the_whole_page(tmp_path):
+    rules = tmp_path / "cmp.toml"
+    rules.write_text('[[rule]]\nid = "cmp"\nreason = "consent box"\nselectors = [".has-consent"]\n'
+                     'never_article = true\n', encoding="utf-8")
+    story = "".join(f"<p>{p}</p>" for p in PARAS)
+    page = f'<html><body><div class="page has-consent"><main><article>{story}</article></main></div></body></html>'
+    article = stripper.strip(page, rule_files=(str(rules),), use_builtin_rules=False)
+    assert all(p in article.text for p in PARAS)
+    assert any(e["rule"] == "safety-valve" and "cmp" in e["reason"] for e in article.removed)

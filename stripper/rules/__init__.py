@@ -20,7 +20,7 @@ from .selectors import compile_selector, parse_chain
 PACKS_DIR = Path(__file__).parent / "packs"
 
 RULE_KEYS = {"id", "reason", "selectors", "phrases", "patterns", "class_pattern", "unless_pattern",
-             "cut", "paywall", "max_chars", "domains", "container"}
+             "cut", "paywall", "max_chars", "domains", "container", "never_article"}
 PACK_KEYS = {"pack", "site", "rule"}
 PACK_META_KEYS = {"name", "description"}
 SITE_KEYS = {"id", "name", "kind", "domains", "fingerprints", "fingerprint_text", "content", "description",
@@ -43,6 +43,7 @@ class Rule:
     max_chars: int | None = None  # largest block (phrases) or element text (selectors) the rule removes
     domains: tuple[str, ...] = ()  # only on these hosts (and their subdomains); "~d" excludes; () = all
     container: bool = False  # a block that is this phrase labels its enclosing box: both go
+    never_article: bool = False  # what the selectors name (a consent box, a dialog) is never the article
 
     @property
     def selector(self) -> str | None:
@@ -135,7 +136,7 @@ def _rule(raw: dict, path: str, source: str, origin: str, line: int | None, comp
         raise _fail(path, line, f"rule {rid!r}: a phrase needs at least one word")
     if not (selectors or phrases or patterns or raw.get("class_pattern")):
         raise _fail(path, line, f"rule {rid!r}: needs selectors, phrases, patterns or class_pattern")
-    for key in ("cut", "paywall", "container"):
+    for key in ("cut", "paywall", "container", "never_article"):
         if not isinstance(raw.get(key, False), bool):
             raise _fail(path, line, f"rule {rid!r}: {key!r} must be true or false")
     max_chars = raw.get("max_chars")
@@ -146,7 +147,7 @@ def _rule(raw: dict, path: str, source: str, origin: str, line: int | None, comp
                 unless_pattern=raw.get("unless_pattern"), cut=raw.get("cut", False),
                 paywall=raw.get("paywall", False), max_chars=max_chars,
                 domains=tuple(d.lower() for d in _as_tuple(raw.get("domains", []), "domains", path, line)),
-                container=bool(raw.get("container", False)))
+                container=bool(raw.get("container", False)), never_article=raw.get("never_article", False))
 
 
 def _site(raw: Any, path: str, source: str, rules: list[Rule], compile_check: bool = True) -> Site:

@@ -792,18 +792,24 @@ def title_repeat(region: Tag, title: str | None, texts: Texts | None = None) -> 
     """The headline printed again in the body. `texts`, if given, is the region's as it is now."""
     if not title:
         return []
-    want = fold(title)
+    # Compared without spaces: a headline split by inline tags (<ruby>町</ruby>の, <b>Bre</b>xit)
+    # reads with a space at each tag, where the page and the output have none.
+    want = _unspaced(title)
     find = texts.tags if texts is not None else tags
     for h in islice(find(region, ("h1", "h2")), 3):
-        if fold(text(h)) == want:
+        if _unspaced(text(h)) == want:
             return [Removal(h, TITLE_REPEAT)] + [Removal(k, KICKER) for k in _kickers(h)]
     # Any tag will do on old pages (<font><b>headline</b></font>).
     short = texts.short if texts is not None else short_text
     for node in islice(find(region, BLOCKS), TITLE_SEARCH_BLOCKS):
         body = short(node, len(title) + 10)
-        if body is not None and fold(body) == want:
+        if body is not None and _unspaced(body) == want:
             return [Removal(node, TITLE_REPEAT)]
     return []
+
+
+def _unspaced(text: str) -> str:
+    return fold(text).replace(" ", "")
 
 
 def _kickers(heading: Tag) -> list[Tag]:

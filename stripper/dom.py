@@ -64,6 +64,17 @@ def text_of(el: etree._Element) -> str:
     return WS.sub(" ", "".join(el.itertext())).strip()
 
 
+_READ_TEXT = etree.XPath(".//text()[not(ancestor::rt or ancestor::rp)]", smart_strings=False)
+
+
+def read_text(el: etree._Element) -> str:
+    """text_of without the readings of ruby text (<rt>, <rp>), which are printed above the words:
+    the words as read (町の図書館, not 町まちの図書館としょかん)."""
+    if el.find(".//rt") is None and el.find(".//rp") is None:
+        return text_of(el)
+    return WS.sub(" ", "".join(_READ_TEXT(el))).strip()
+
+
 def text_size(el: etree._Element, preview_chars: int = 120) -> tuple[int, str]:
     """(characters of text, the first words): cheaper than text_of on big elements.
 

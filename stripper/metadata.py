@@ -211,7 +211,7 @@ def title(root, head: Head | None = None, sites: Iterable[str] = ()) -> str | No
     else:
         declared = short = None
     for h in head.h1s if head.h1s is not None else root.iter("h1"):
-        text = dom.text_of(h).rstrip(PERMALINK_MARKS)
+        text = dom.read_text(h).rstrip(PERMALINK_MARKS)
         if declared is None:
             return text or None
         if text and _agrees(text, declared, short):

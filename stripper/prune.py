@@ -24,7 +24,7 @@ from .trace import BuiltinRule, Trace
 NON_CONTENT = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
     "video", "audio", "source", "track", "map", "input", "link", "meta", "base", "param", "frame",
-    "frameset", "applet",
+    "frameset", "applet", "rt", "rp",  # (rt, rp: the readings of ruby text, printed above the words)
 })
 # Controls hold a few words; one holding more is a parser mis-nesting
 # (an unclosed <button> swallowing the page), so only its own tag goes.

@@ -376,3 +376,12 @@ def test_class_and_id_judged_as_one_name(attrs, line, dated):
     found = bylines.printed_lines(body)
     assert ([el.tag for el in found.bylines] == ["div"]) == line
     assert ([el.tag for el in found.dated] == ["div"]) == dated
+
+
+def test_a_headline_in_ruby_text_is_read_without_its_readings():
+    page = ("<html><body><article><h1><ruby>町<rt>まち</rt></ruby>の<ruby>図書館<rp>(</rp><rt>としょかん</rt><rp>)</rp>"
+            "</ruby>が<ruby>開<rt>あ</rt></ruby>きます</h1><p>" + "町の図書館は、来月から夜九時まで開くことにしました。" * 12
+            + "</p></article></body></html>")
+    article = stripper.strip(page)
+    assert article.title == "町の図書館が開きます"
+    assert "町の図書館が開きます" not in article.text  # the headline is not printed twice either

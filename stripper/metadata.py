@@ -371,6 +371,10 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[st
     found = {"title": title(root, head, [site, *own_names] if site else own_names),
              "author": _joined(authors(root, head, nodes, sites, site, printed))}
     printed.bylines_done()
+    # Soft hyphens and zero-width spaces show nothing, in a headline as in the text (dom.INVISIBLE).
+    for key in ("title", "author"):
+        if found[key]:
+            found[key] = dom.INVISIBLE.sub("", found[key])
     return {
         **found,
         "site": site,

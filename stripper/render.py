@@ -8,6 +8,7 @@ from bs4 import NavigableString, PageElement, Tag
 from bs4.element import CData, Comment, Doctype, ProcessingInstruction
 
 from .clean import BLOCKS
+from .dom import INVISIBLE
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SKIP = (Comment, Doctype, ProcessingInstruction)
@@ -75,7 +76,7 @@ def blocks(region: Tag) -> list[str]:
         out.append(block)
 
     def flush() -> None:
-        pending = "".join(buf)
+        pending = INVISIBLE.sub("", "".join(buf))
         buf.clear()
         if pending.isspace() or not pending:  # most calls: only the spacing between two blocks
             return
@@ -99,7 +100,7 @@ def blocks(region: Tag) -> list[str]:
         name = node.name
         if name == "li":
             in_items -= 1
-            line = " ".join(_clean_lines("".join(buf)).split("\n"))
+            line = " ".join(_clean_lines(INVISIBLE.sub("", "".join(buf))).split("\n"))
             buf.clear()
             if line:
                 items.append(_marker(node) + line)

@@ -385,3 +385,10 @@ def test_a_headline_in_ruby_text_is_read_without_its_readings():
     article = stripper.strip(page)
     assert article.title == "町の図書館が開きます"
     assert "町の図書館が開きます" not in article.text  # the headline is not printed twice either
+
+
+def test_soft_hyphens_leave_the_headline():
+    page = ("<html><head><title>Mit&shy;tel&shy;al&shy;ter im Tal</title></head><body><article>"
+            "<h1>Mit&shy;tel&shy;al&shy;ter im Tal</h1><p>" + "Im Tal wurde im Mittelalter Wein angebaut. " * 15
+            + "</p></article></body></html>")
+    assert stripper.strip(page).title == "Mittelalter im Tal"

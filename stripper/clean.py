@@ -15,6 +15,7 @@ from lxml import etree
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.builder import builder_registry
 
+from . import dom
 from .options import Options
 from .rules.ruleset import PhraseMatch, RuleSet, fold, fold_lines
 from .rules.selectors import Simple, parse_simple
@@ -563,14 +564,9 @@ def select_rules(region: Tag, rules: RuleSet, texts: Texts | None = None) -> lis
                 if name.lower() not in present.of(kind):
                     continue
         for node in compiled.select(region):
-            if (not rule.max_chars or len(text(node)) <= rule.max_chars) and not rule.spares(_class_and_id(node.attrs)):
+            if (not rule.max_chars or len(text(node)) <= rule.max_chars) and not rule.spares(dom.class_and_id(node.attrs)):
                 plan.append(Removal(node, rule, selector))
     return plan
-
-
-def _class_and_id(attrs: dict) -> str:
-    """dom.class_and_id for a soup element's attributes (kept whole: the soup splits no class)."""
-    return " ".join(v for v in (attrs.get("class"), attrs.get("id")) if isinstance(v, str))
 
 
 SUBJECT_UNSURE = re.compile(r"[,:()\[\]\\\"'|]")  # selector lists, pseudo-classes, attributes, escapes
@@ -660,11 +656,11 @@ def wall_markup(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list
     for node in texts.tags(region) if texts is not None else tags(region, None):
         attrs = node.attrs
         hit = next((h for h in index.match(node.name, attrs.get, attrs.get("class"), attrs)
-                    if not h[1].spares(_class_and_id(attrs))), None)
+                    if not h[1].spares(dom.class_and_id(attrs))), None)
         if hit is not None:
             selector, rule = hit[0].text, hit[1]
         elif index.complex:
-            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node) and not r.spares(_class_and_id(attrs))),
+            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node) and not r.spares(dom.class_and_id(attrs))),
                        None)
             if hit is None:
                 continue

@@ -120,7 +120,9 @@ def drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def class_and_id(el: etree._Element) -> str:
+def class_and_id(el) -> str:
+    """Its class and id, one string: of an lxml element, or of any mapping of attributes (a
+    soup element's `attrs`, whose class the soup keeps whole)."""
     get = el.get
     c, i = get("class"), get("id")
     if c and i:

@@ -404,7 +404,7 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
         if look.hidden and not look.never_article:
             return HIDDEN_RULE, None, "prune", "text"
         walls.update(look.walls)
-        for simple, rule in sorted(look.matches, key=_never_article_first) if look.never_article else look.matches:
+        for simple, rule in look.matches:
             if rule.max_chars and dom.text_chars(el) > rule.max_chars:
                 continue  # too big to be what the rule means
             if rule.paywall:
@@ -435,7 +435,9 @@ class Look:
 
     hidden: bool = False
     walls: frozenset[str] = frozenset()  # paywall cut rules whose selectors match it
-    matches: tuple = ()  # (selector, rule) of the chrome selector rules it matches, in index order
+    # (selector, rule) of the chrome selector rules it matches, in index order, those of rules
+    # whose boxes are never the article first
+    matches: tuple = ()
     furniture: Rule | None = None  # the class-name rule its class and id match
 
     @property
@@ -500,22 +502,20 @@ class Looks:
         for pair in pairs:
             name, equals, value = pair.partition("=")
             attrs[name] = value if equals else self.other
-        hidden = is_hidden(attrs)
         get, class_attr, el_id = attrs.get, attrs.get("class"), attrs.get("id")
+        names = dom.class_and_id(attrs)
         cut_index, index = self.cut_index, self.index
-        matches = tuple(index.match(tag, get, class_attr, attrs)) \
+        matches = tuple(sorted((m for m in index.match(tag, get, class_attr, attrs) if not m[1].spares(names)),
+                               key=_never_article_first)) \
             if index is not None and index.can_match(tag, class_attr, el_id, attrs) else ()
-        if any(rule.unless_pattern for _, rule in matches):  # ("non-paywall" is no paywall)
-            names = dom.class_and_id(attrs)
-            matches = tuple((simple, rule) for simple, rule in matches if not rule.spares(names))
-        if hidden:  # hidden is all it is, unless a box that is never the article is named too
-            return Look(True, frozenset(), matches) if any(r.never_article for _, r in matches) else HIDDEN
+        if is_hidden(attrs):  # hidden is all it is, unless a box that is never the article is named too
+            look = Look(True, frozenset(), matches)
+            return look if look.never_article else HIDDEN
         walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs)
-                          if rule.paywall and not rule.spares(dom.class_and_id(attrs))) \
+                          if rule.paywall and not rule.spares(names)) \
             if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
-            names = dom.class_and_id(attrs)
             for pattern, unless, rule in self.class_rules if names else ():
                 if pattern.search(names) and not (unless and unless.search(names)):
                     furniture = rule
@@ -587,10 +587,7 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         return False
     # The page's totals are counted only when `el` holds something to compare with them.
     if spare == "wrapper":
-        if "text" not in page:
-            body = root.find("body")
-            page["text"] = PageText(body if body is not None else root)
-        return page["text"].holds_more_than(dom.text_chars(el), WRAPPER_SHARE)
+        return _page_text(root, page).holds_more_than(dom.text_chars(el), WRAPPER_SHARE)
     if spare == "prose":
         prose = _paragraph_chars(el, page)[0]
         if not prose:
@@ -608,13 +605,18 @@ def holds_article(el, root, spare: str, page: dict) -> bool:
         most = dom.text_chars_at_most(el)
     if not most:
         return False
-    if "text" not in page:
-        body = root.find("body")
-        page["text"] = PageText(body if body is not None else root)
-    if not page["text"].holds_more_than(most, HOLDER_MAX_SHARE):
+    if not _page_text(root, page).holds_more_than(most, HOLDER_MAX_SHARE):
         return False
     chars = dom.text_chars(el)
     return bool(chars) and page["text"].holds_more_than(chars, HOLDER_MAX_SHARE)
+
+
+def _page_text(root, page: dict) -> PageText:
+    """The body's PageText, made when first asked for (`page` caches it)."""
+    if "text" not in page:
+        body = root.find("body")
+        page["text"] = PageText(body if body is not None else root)
+    return page["text"]
 
 
 def _beside_main(el, root, page: dict) -> bool:

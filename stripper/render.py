@@ -75,9 +75,14 @@ def blocks(region: Tag) -> list[str]:
             flush_list()
         out.append(block)
 
-    def flush() -> None:
+    def take() -> str:
+        """The text gathered since the last block, without characters that show nothing."""
         pending = INVISIBLE.sub("", "".join(buf))
         buf.clear()
+        return pending
+
+    def flush() -> None:
+        pending = take()
         if pending.isspace() or not pending:  # most calls: only the spacing between two blocks
             return
         if "\n" not in pending and _splits_as_spaces(pending):  # one line, the most common block
@@ -100,8 +105,7 @@ def blocks(region: Tag) -> list[str]:
         name = node.name
         if name == "li":
             in_items -= 1
-            line = " ".join(_clean_lines(INVISIBLE.sub("", "".join(buf))).split("\n"))
-            buf.clear()
+            line = " ".join(_clean_lines(take()).split("\n"))
             if line:
                 items.append(_marker(node) + line)
             marker = ""
@@ -135,15 +139,13 @@ def blocks(region: Tag) -> list[str]:
                     continue
                 if name == "li":
                     in_items += 1
-                    line = _clean_lines("".join(buf))
-                    buf.clear()
+                    line = _clean_lines(take())
                     if line:  # text of an enclosing item before its nested list
                         items.append(f"- {' '.join(line.split(chr(10)))}")
                     marker = _marker(child)
                 else:
                     if buf and name in ("ul", "ol") and in_items:  # an item's own line, then its list
-                        line = _clean_lines("".join(buf))
-                        buf.clear()
+                        line = _clean_lines(take())
                         if line:
                             items.append(marker + " ".join(line.split("\n")))
                             marker = ""

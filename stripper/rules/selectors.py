@@ -243,7 +243,7 @@ class SelectorIndex:
         classes = set(class_attr.split()) if class_attr else set()
         if by_id:
             found += [(simple, payload) for simple, payload in by_id if simple.matches(tag, get, classes)]
-        for name in wanted:
+        for name in sorted(wanted):  # (a set's order changes with the hash seed, so would the first hit)
             bucket = self.buckets.get(("attr", name))
             if bucket and self._may_match(name, get(name)):
                 found += [(simple, payload) for simple, payload in bucket if simple.matches(tag, get, classes)]

@@ -357,7 +357,8 @@ def prepare(opts: Options) -> None:
 
     builtin_packs()
     user_rules(opts.rule_files)
-    ruleset_for((), None, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules).compile_all()
+    ruleset_for((), None, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules).compile_all(
+        opts.max_phrase_block_chars)
     strip("<html><body><p>warm up</p></body></html>", options=opts.but(url=None))
 
 

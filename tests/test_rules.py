@@ -491,6 +491,17 @@ def test_buckets_compile_when_first_needed_or_all_at_once():
     assert type(lazy.anchored_by_pair["sh"]) is not Sources  # compiled by the match above
 
 
+def test_compile_all_also_readies_long_block_views_and_complex_selectors():
+    """What a page would otherwise compile on first need, while it is being timed."""
+    rules = RuleSet.build(builtin_packs().generic)
+    assert rules.index.complex, "the generic rules have selectors soupsieve matches"
+    assert not rules.long_views and all(sel._made is None for _, sel, _ in rules.index.complex)
+    rules.compile_all(300)
+    assert sorted(rules.long_views) == [size for size in rules.phrase_sizes if size > 300]
+    assert all(sel._made is not None for _, sel, _ in rules.index.complex)
+    assert rules.index._needles is not None
+
+
 @pytest.mark.parametrize("option", ["drop", "keep"])
 def test_library_names_a_bad_drop_or_keep_selector(option):
     import stripper

@@ -438,13 +438,19 @@ class RuleSet:
     def paywall_ids(self) -> set[str]:
         return {r.id for r in self.rules if r.paywall}
 
-    def compile_all(self) -> None:
+    def compile_all(self, limit: int = 300) -> None:
         """Compile every bucket now rather than when a block first needs it: before a batch forks
-        its workers (each would compile its own), or before pages are timed."""
+        its workers (each would compile its own), or before pages are timed. `limit`: the
+        max_phrase_block_chars blocks will be matched with."""
         for buckets in (self.anchored_by_char, self.anchored_by_pair, self.anchored_loose):
             for key, value in buckets.items():
                 if type(value) is Sources:
                     buckets[key] = ready(value)
+        for size in self.phrase_sizes:  # the views that blocks longer than `limit` ask for
+            if size > limit:
+                self._long_rules(size)
+        self.index.compile_all()
+        self.cut_index.compile_all()
 
     def longest_block(self, default: int) -> int:
         """The longest block any phrase rule may remove."""

@@ -192,6 +192,12 @@ class SelectorIndex:
     def __bool__(self) -> bool:
         return bool(self.buckets or self.complex)
 
+    def compile_all(self) -> None:
+        """Compile now what a page would compile when it first needs it (see RuleSet.compile_all)."""
+        for _, selector, _ in self.complex:
+            selector._compiled()
+        self._may_match("", None)
+
     def tested_values(self) -> dict[str, frozenset[str] | None]:
         """What `match` reads of an element besides its tag: attribute name -> the values the
         simple selectors compare it with by plain `=` (empty: only its presence counts), or None

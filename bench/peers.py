@@ -30,8 +30,10 @@ def _stripper() -> Adapter:
     from stripper.options import Options
     prepare(Options())
 
+    # The text only, as the CLI's text output and trafilatura's extract() without metadata:
+    # no byline or date search.
     def run(html: str, url: str | None) -> str:
-        return strip(html, url=url).text or ""
+        return strip(html, url=url, metadata=False).text or ""
     return run
 
 

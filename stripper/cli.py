@@ -206,7 +206,8 @@ def main(inputs: tuple[str, ...], output: str | None, url: str | None, no_title:
     check_rules(rule_files, drop, keep)
     opts = Options(url=url, include_title=not no_title, rule_files=rule_files, drop=drop, keep=keep,
                    use_builtin_rules=not no_builtin_rules, max_bytes=max_bytes, input_format=input_format,
-                   output_format=output_format, links=links, images=images)
+                   output_format=output_format, links=links, images=images,
+                   metadata=output_format in ("json", "jsonl"))  # the other formats print none of it
     if null and files_from is None:
         raise click.UsageError("-0 goes with --files-from")
     output = None if output == "-" else output

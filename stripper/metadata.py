@@ -354,31 +354,35 @@ def authors(root, head: Head, nodes: list[dict], sites: tuple, site: str | None,
     return names or dom_bylines(printed.bylines, site)
 
 
-def read(root, head: Head, sites: tuple = (), url: str | None = None) -> dict[str, str | None]:
-    """title, author, site, published, language and description of the page.
+def read(root, head: Head, sites: tuple = (), url: str | None = None, full: bool = True) -> dict[str, str | None]:
+    """title, author, site, published, language and description of the page; without `full`,
+    title and site only (Options.metadata).
 
     `sites` are the page's profiles, main first; an aggregator's profile says
     where the page names the original publisher and author.
     """
     nodes = head.articles
+    site = site_name(root, head, nodes, sites)
+    own_names = [s.name for s in sites if s.kind == "aggregator"]
+    # Soft hyphens and zero-width spaces show nothing, in a headline as in the text (dom.INVISIBLE).
+    headline = _visible(title(root, head, [site, *own_names] if site else own_names))
+    if not full:
+        return {"title": headline, "site": site}
     # The printed page is walked only as far as a missing author or date needs.
     body = root.find("body")
     printed = printed_lines(body if body is not None else root)
-    site = site_name(root, head, nodes, sites)
-    own_names = [s.name for s in sites if s.kind == "aggregator"]
-    description = head.first_meta(DESCRIPTION_META) or next(
-        (jsonld.text(n.get("description")) for n in nodes if n.get("description")), None)
-    found = {"title": title(root, head, [site, *own_names] if site else own_names),
-             "author": _joined(authors(root, head, nodes, sites, site, printed))}
+    author = _visible(_joined(authors(root, head, nodes, sites, site, printed)))
     printed.bylines_done()
-    # Soft hyphens and zero-width spaces show nothing, in a headline as in the text (dom.INVISIBLE).
-    for key in ("title", "author"):
-        if found[key]:
-            found[key] = dom.INVISIBLE.sub("", found[key])
     return {
-        **found,
+        "title": headline,
+        "author": author,
         "site": site,
         "published": published(head, nodes, url, printed),
         "language": language(head),
-        "description": description,
+        "description": head.first_meta(DESCRIPTION_META) or next(
+            (jsonld.text(n.get("description")) for n in nodes if n.get("description")), None),
     }
+
+
+def _visible(text: str | None) -> str | None:
+    return dom.INVISIBLE.sub("", text) if text else text

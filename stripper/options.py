@@ -13,6 +13,10 @@ class Options:
     url: str | None = None
     include_title: bool = True
     output_format: str = "text"  # text | markdown | json | jsonl | html
+    # Read the author, publication date, language and description (the headline and site name
+    # are always read). Text, markdown and HTML print none of them, so the CLI reads them for
+    # json and jsonl only: a byline search can cost a walk of the page.
+    metadata: bool = True
     links: bool = False  # markdown: keep links
     images: bool = False  # markdown: keep images
     input_format: str = "auto"  # auto | html | text

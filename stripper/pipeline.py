@@ -140,7 +140,7 @@ def read_page_facts(root, url: str | None, opts: Options) -> dict:
     to the same tree every time; `head` is only read, never changed)."""
     host, sites = find_sites(root, url, opts.use_builtin_rules)
     head = metadata.gather(root)
-    return {"host": host, "sites": sites, "head": head, "metadata": metadata.read(root, head, sites, url)}
+    return {"host": host, "sites": sites, "head": head, "metadata": metadata.read(root, head, sites, url, full=opts.metadata)}
 
 
 SENTENCE_END = re.compile("[.!?…:;)。！？」』\"'”“’»«›‹]$")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -84,3 +85,14 @@ def test_missing_file_is_reported_and_others_still_run(tmp_path):
 def test_version():
     result = CliRunner().invoke(main, ["--version"])
     assert __version__ in result.stdout
+
+
+def test_json_output_reads_the_metadata_text_output_does_not_print(run):
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Ann Lee"}, '
+          '"datePublished": "2025-05-14"}</script>')
+    page = PAGE.replace("</head>", ld + "</head>")
+    record = json.loads(run(page, "--format", "json").stdout)
+    assert (record["author"], record["published"]) == ("Ann Lee", "2025-05-14")
+    line = json.loads(run(page, "--format", "jsonl").stdout)
+    assert line["author"] == "Ann Lee"
+    assert run(page).stdout == EXPECTED

@@ -40,6 +40,17 @@ def test_jsonld_article_gives_every_field():
                  "published": "2025-05-14T09:12:00+00:00", "language": "en-GB", "description": "About a bridge."}
 
 
+def test_without_metadata_only_headline_and_site_are_read():
+    html = page(ld({"@type": "NewsArticle", "headline": "Bridge opens", "author": {"@type": "Person", "name": "Ann Lee"},
+                    "publisher": {"@type": "Organization", "name": "Daily Example"},
+                    "datePublished": "2025-05-14T09:12:00Z", "description": "About a bridge.", "inLanguage": "en"}))
+    full, brief = stripper.strip(html), stripper.strip(html, metadata=False)
+    assert (full.author, full.published, full.language) == ("Ann Lee", "2025-05-14T09:12:00+00:00", "en")
+    assert (brief.title, brief.site, brief.text) == (full.title, full.site, full.text) == (
+        "Bridge opens", "Daily Example", full.text)
+    assert (brief.author, brief.published, brief.language, brief.description) == (None, None, None, None)
+
+
 def test_jsonld_text_with_html_entities_is_unescaped():
     m = meta_of(page(ld({"@type": "NewsArticle", "headline": "The results? &#8216;Sobering&#8217; &amp; slow"})))
     assert m["title"] == "The results? ‘Sobering’ & slow"

@@ -562,3 +562,18 @@ def test_unless_pattern_spares_a_selector_hit():
                 unless_pattern=r"(?i)\bnon-paywall")
     assert rule.spares("row non-paywall") and not rule.spares("row paywall")
     assert not Rule(id="x", reason="r", origin="test", selectors=(".a",)).spares("a")
+
+
+@pytest.mark.parametrize("text", ["subscribe to read: it's 100% free_trial (7-day)!", "tab\there\x0bvt\x1cfs end.",
+                                  "#1 a_b __ -- ..", "", "   ", "café ünïcode naïve", "日本語のテキスト、です。"])
+def test_tokens_are_the_regex_words_of_ascii_and_other_text(text):
+    from stripper.rules.ruleset import TOKEN, tokens
+
+    assert tokens(text) == TOKEN.findall(text)
+
+
+def test_tokens_of_every_ascii_character_agree_with_the_regex():
+    from stripper.rules.ruleset import TOKEN, tokens
+
+    text = "".join(chr(c) + "a" for c in range(128))
+    assert tokens(text) == TOKEN.findall(text)

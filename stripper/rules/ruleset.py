@@ -16,6 +16,9 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "‚": "'", "`": "'", "´": "'",
                         "«": '"', "»": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 WORD = re.compile(r"\w")
 TOKEN = re.compile(r"\w+")
+# The ASCII characters TOKEN does not match, each made a space (see tokens).
+ASCII_NON_WORD = bytes.maketrans(bytes(c for c in range(128) if not TOKEN.match(chr(c))),
+                                 b" " * sum(1 for c in range(128) if not TOKEN.match(chr(c))))
 # A phrase this many words long is specific enough to count inside a block with other words;
 # a shorter one ("Share", "Newsletter") only removes a block made of nothing but such words.
 STRONG_TOKENS = 3
@@ -273,6 +276,14 @@ def _plain_quotes(text: str) -> str:
     return text
 
 
+def tokens(text: str) -> list[str]:
+    """TOKEN.findall(text). The regex reads some 60 characters a microsecond; an ASCII text
+    (most blocks) is split several times faster once its other characters are made spaces."""
+    if text.isascii():
+        return text.encode("ascii").translate(ASCII_NON_WORD).decode("ascii").split()
+    return TOKEN.findall(text)
+
+
 def _key(token: str) -> str:
     # Numbers vary ("100's of titles", "7-day trial"): any number matches any number.
     return "#" if token.isdigit() else token
@@ -498,7 +509,7 @@ class RuleSet:
     @staticmethod
     def _keys(folded: str) -> list[str]:
         """The block's words as phrase_index knows them."""
-        words = TOKEN.findall(folded)
+        words = tokens(folded)
         # Most blocks have no number in them: then the words are their own keys.
         return [_key(w) for w in words] if any(map(str.isdigit, words)) else words
 

@@ -323,10 +323,9 @@ class RuleSet:
     # in a block, but only in blocks that contain one of the needles (see needles_of). (Those
     # that start with ^ are tried at the start of a block only: see the anchored ones below.)
     pattern_rules: list[tuple[re.Pattern, Rule, Needles | None]] = field(default_factory=list)
-    # The anchored patterns as regexes tried in turn, the first match winning: those of the
-    # shared rules (see `shared`), then the others. When not by first character (_long_rules): all.
-    anchored_regex: tuple[re.Pattern, ...] = ()
-    # (Each bucket's regexes are Sources until a block first needs them.)
+    # The anchored patterns by the first character a block must have to match them, as regexes
+    # tried in turn, the first match winning: those of the shared rules (see `shared`), then the
+    # others'. (Each bucket's regexes are Sources until a block first needs them.)
     anchored_by_char: dict[str, tuple[re.Pattern, ...] | Sources] = field(default_factory=dict)
     # The same, for blocks whose first two characters are ASCII: by the pair those of them
     # that could start with it, else by the first character those whose start is not a few pairs.
@@ -363,12 +362,8 @@ class RuleSet:
             rs.keep_index.add(sel, None)
         return rs
 
-    def _index_text(self, by_first_char: bool = True) -> None:
-        """Index the rules' phrases and patterns, for match_phrases.
-
-        Without `by_first_char`, the anchored patterns go in one regex: slower to run, but one
-        regex to compile instead of one per first character (for a rule set asked rarely).
-        """
+    def _index_text(self) -> None:
+        """Index the rules' phrases and patterns, for match_phrases."""
         for rule in self.rules:
             for phrase in rule.phrases:
                 toks = phrase_tokens(phrase)
@@ -422,28 +417,25 @@ class RuleSet:
                          [i for i in sorted(indexes) if i >= shared_count])
                 return Sources("|".join(f"(?P<a{i}>{anchored[i][0]})" for i in tier) for tier in tiers if tier)
 
-            if by_first_char:
-                # Those that could start anyhow are tried alone, and only on blocks with their
-                # needles; whichever pattern comes first of all that match still wins.
-                self.anchored_by_char = {c: combine(ix) for c, ix in by_char.items()}
-                # Most patterns start with one of a few fixed pairs of characters: a block whose
-                # first two are ASCII tries only those starting with its pair, and the others of
-                # its first character. (Not other blocks: with re.I an ASCII letter matches a few
-                # others, such as "ı".)
-                pairs = {i: first_pairs(anchored[i][0]) for i in sorted(set().union(*by_char.values()))}
-                by_pair: dict[str, list[int]] = {}
-                loose: dict[str, list[int]] = {}
-                for c, ix in by_char.items():
-                    loose[c] = [i for i in ix if pairs[i] is None]
-                for i, starts in pairs.items():
-                    for pair in starts or ():
-                        by_pair.setdefault(pair, []).append(i)
-                self.anchored_loose = {c: combine(ix) for c, ix in loose.items()}
-                self.anchored_by_pair = {pair: combine(ix + loose.get(pair[0], [])) for pair, ix in by_pair.items()}
-                self.anchored_anywhere = [(i, re.compile(anchored[i][0], re.I), needles_of([anchored[i][0]]))
-                                          for i in sorted(anywhere)]
-            else:
-                self.anchored_regex = ready(combine(sorted(set(anywhere).union(*by_char.values()))))
+            # Those that could start anyhow are tried alone, and only on blocks with their
+            # needles; whichever pattern comes first of all that match still wins.
+            self.anchored_by_char = {c: combine(ix) for c, ix in by_char.items()}
+            # Most patterns start with one of a few fixed pairs of characters: a block whose
+            # first two are ASCII tries only those starting with its pair, and the others of
+            # its first character. (Not other blocks: with re.I an ASCII letter matches a few
+            # others, such as "ı".)
+            pairs = {i: first_pairs(anchored[i][0]) for i in sorted(set().union(*by_char.values()))}
+            by_pair: dict[str, list[int]] = {}
+            loose: dict[str, list[int]] = {}
+            for c, ix in by_char.items():
+                loose[c] = [i for i in ix if pairs[i] is None]
+            for i, starts in pairs.items():
+                for pair in starts or ():
+                    by_pair.setdefault(pair, []).append(i)
+            self.anchored_loose = {c: combine(ix) for c, ix in loose.items()}
+            self.anchored_by_pair = {pair: combine(ix + loose.get(pair[0], [])) for pair, ix in by_pair.items()}
+            self.anchored_anywhere = [(i, re.compile(anchored[i][0], re.I), needles_of([anchored[i][0]]))
+                                      for i in sorted(anywhere)]
 
     @property
     def paywall_ids(self) -> set[str]:
@@ -458,8 +450,8 @@ class RuleSet:
                 if type(value) is Sources:
                     buckets[key] = ready(value)
         for size in self.phrase_sizes:  # the views that blocks longer than `limit` ask for
-            if size > limit:
-                self._long_rules(size)
+            if size > limit:  # (the largest size as its limit: a view's own views are never asked for)
+                self._long_rules(size).compile_all(self.phrase_sizes[-1])
         self.index.compile_all()
         self.cut_index.compile_all()
 
@@ -534,7 +526,7 @@ class RuleSet:
         if size not in self.long_views:
             allowed = [bool(r.max_chars and r.max_chars >= size and (r.phrases or r.patterns)) for r in self.rules]
             view = RuleSet(rules=[r for r, ok in zip(self.rules, allowed) if ok], shared=sum(allowed[:self.shared]))
-            view._index_text(by_first_char=False)  # only a gate: as few regexes to compile as may be
+            view._index_text()
             self.long_views[size] = view
         return self.long_views[size]
 
@@ -571,7 +563,7 @@ class RuleSet:
         starters = self.anchored_by_pair.get(folded[:2])
         if starters is None:
             by_char = self.anchored_loose if folded[1:2].isascii() else self.anchored_by_char
-            starters = by_char.get(folded[:1], self.anchored_regex)
+            starters = by_char.get(folded[:1], ())
             if type(starters) is Sources:
                 starters = by_char[folded[:1]] = ready(starters)
         elif type(starters) is Sources:

@@ -577,3 +577,12 @@ def test_tokens_of_every_ascii_character_agree_with_the_regex():
 
     text = "".join(chr(c) + "a" for c in range(128))
     assert tokens(text) == TOKEN.findall(text)
+
+
+@pytest.mark.parametrize("text", ["it`s “quoted” ‘here’ «là» a\u00a0b", "plain `ascii` text's", "", "„Zitat“"])
+def test_plain_quotes_are_the_translation_of_quotes(text):
+    from stripper.rules.ruleset import QUOTES, _plain_quotes
+
+    # The ASCII shortcut holds while the backtick is the only ASCII character QUOTES maps.
+    assert [chr(c) for c in QUOTES if c < 128] == ["`"]
+    assert _plain_quotes(text) == text.translate(QUOTES)

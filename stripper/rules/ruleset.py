@@ -270,6 +270,8 @@ def fold_lines(lines: list[str]) -> list[str]:
 
 
 def _plain_quotes(text: str) -> str:
+    if text.isascii():  # (a flag of the string: no scan) the backtick is QUOTES' only ASCII character
+        return text.replace("`", "'")
     for quote, plain in QUOTE_PAIRS:  # the same as text.translate(QUOTES): no plain is a quote
         if quote in text:
             text = text.replace(quote, plain)
@@ -503,7 +505,7 @@ class RuleSet:
         """The block's words as phrase_index knows them."""
         words = tokens(folded)
         # Most blocks have no number in them: then the words are their own keys.
-        return [_key(w) for w in words] if any(map(str.isdigit, words)) else words
+        return ["#" if w.isdigit() else w for w in words] if any(map(str.isdigit, words)) else words  # (_key)
 
     def within(self, folded: str) -> "RuleSet":
         """These rules, for matching blocks of `folded` (fold() of a page's text) only.

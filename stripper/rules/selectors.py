@@ -300,31 +300,21 @@ class SelectorIndex:
             value = " ".join(value)
         return needles.search(value) is not None
 
-    def _candidates(self, buckets: dict, tag: str, class_attr: str | None) -> list[tuple[Simple, Any]]:
-        keys = [("tag", tag), ("any", "")]
-        if class_attr:
-            keys += [("class", c) for c in class_attr.split()]
-            if self._may_match("class", class_attr):
-                keys.append(("attr", "class"))
-        found = []
-        for key in keys:
-            bucket = buckets.get(key)
-            if bucket:
-                found += bucket
-        return found
-
-    def _match_plain(self, tag: str, class_attr: str | None) -> tuple[tuple[Simple, Any], ...]:
-        classes = set(class_attr.split()) if class_attr else set()
-        get = {"class": class_attr}.get
-        return tuple((simple, payload) for simple, payload in self._candidates(self._plain, tag, class_attr)
-                     if simple.matches(tag, get, classes))
-
     def _by_tag_and_class(self, tag: str, class_attr: str | None) -> tuple[tuple, tuple]:
         """What a tag and class attribute decide: the selectors without other attribute tests
         that they match, and the candidates among the selectors with such tests."""
         if not self._keyed_by(tag, class_attr):
             return NO_BUCKET
-        return self._match_plain(tag, class_attr), tuple(self._candidates(self._tested, tag, class_attr))
+        keys = [("tag", tag), ("any", "")]  # the buckets that may hold a selector for them
+        if class_attr:
+            keys += [("class", c) for c in class_attr.split()]
+            if self._may_match("class", class_attr):
+                keys.append(("attr", "class"))
+        classes = set(class_attr.split()) if class_attr else set()
+        get = {"class": class_attr}.get
+        plain = tuple((simple, payload) for key in keys for simple, payload in self._plain.get(key, ())
+                      if simple.matches(tag, get, classes))
+        return plain, tuple(entry for key in keys for entry in self._tested.get(key, ()))
 
 
 # What `_by_tag_and_class` says of most combinations: one shared value, as a cache holds many.

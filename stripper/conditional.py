@@ -44,6 +44,8 @@ def verdict(el, stats: Stats, opts: Options):
     if stats.cards and el in stats.cards:
         return TEASER
     weight = class_weight(el) if opts.weight_classes else 0
+    if weight:
+        stats.relaxable.add("weight_classes")
     is_list = el.tag in LISTS
     # A list's score starts below zero (its tag's base): without a furniture name it is
     # judged by its links, like any list.
@@ -63,6 +65,7 @@ def verdict(el, stats: Stats, opts: Options):
             or (heading_share < 0.9 and length < 25 and (img == 0 or img > 2) and density > 0)
             or (weight < 25 and density > 0.2)
             or (weight >= 25 and density > 0.5)):
+        stats.relaxable.add("clean_conditionally")
         return FISHY
     return None
 

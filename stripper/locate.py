@@ -8,7 +8,7 @@ those of its siblings that also look like article text form the region.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
@@ -112,6 +112,9 @@ class Stats:
     headings: list  # h1-h6 elements, in document order
     scores: dict = None  # element -> content score, once scored
     cards: set = None  # teaser cards: a linked headline and a short excerpt of another page
+    # The retry ladder's flags that made a difference here (see Trace.relaxable): a class
+    # weight that was not 0, a container judged fishy.
+    relaxable: set = field(default_factory=set)
 
     def link_density(self, el) -> float:
         total = self.chars.get(el, 0)
@@ -388,7 +391,10 @@ def score(elements: list, stats: Stats, opts: Options) -> tuple[dict, dict]:
         for target, divider in targets:
             total = scores.get(target)
             if total is None:
-                total = TAG_BASE.get(target.tag, 0) + (class_weight(target) if weigh else 0)
+                weight = class_weight(target) if weigh else 0
+                if weight:
+                    stats.relaxable.add("weight_classes")
+                total = TAG_BASE.get(target.tag, 0) + weight
             scores[target] = total + points / divider
     for el, total in scores.items():  # discounted by link density
         size = chars.get(el, 0)

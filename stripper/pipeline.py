@@ -97,6 +97,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
         region_els, stats = locate.locate(root, opts, host)
         conditional.clean(region_els, stats, opts, trace)
         repeats.drop_repeats(region_els, stats, trace)
+        trace.relaxable |= stats.relaxable
     else:
         region_els = [el for el in region_els if _attached(el, root)]
     region_els = prune.simplify_region(region_els, opts.max_region_elements, trace)
@@ -144,6 +145,13 @@ def read_page_facts(root, url: str | None, opts: Options) -> dict:
 
 
 SENTENCE_END = re.compile("[.!?…:;)。！？」』\"'”“’»«›‹]$")
+
+
+def retry_needed(relax: dict, ran: dict, mattered: set[str]) -> bool:
+    """Can the attempt relaxing `relax` differ from the last one run, which relaxed `ran`? Only
+    if a flag it relaxes besides those made a difference there (Trace.relaxable): relaxing a
+    flag that changed nothing runs the same stages on the same tree to the same result."""
+    return any(flag in mattered for flag in relax if flag not in ran)
 
 
 def ladder_rank(text: str) -> tuple[int, int]:
@@ -200,15 +208,19 @@ def _extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
     best: tuple[Article, Trace] | None = None
     known: dict = {}
     parsed = None  # the page as parsed, kept once a retry is needed: a copy costs half a parse
+    last: tuple[dict, set[str]] = ({}, set())  # the flags the last attempt relaxed, and those that mattered in it
     for number, relax in enumerate(ATTEMPTS):
+        if number and not retry_needed(relax, *last):
+            continue
         root = None
-        if number == 1:
+        if parsed is None and number:
             parsed = dom.parse(text)
         if parsed is not None:
             root = parsed if number == len(ATTEMPTS) - 1 else copy.deepcopy(parsed)
         result = attempt(text, opts.but(**relax), opts.url, known, root)
         if result is None:
             break
+        last = (relax, result[1].relaxable)
         if best is None or ladder_rank(result[0].text) > ladder_rank(best[0].text):
             best = result
         if len(best[0].text) >= opts.min_article_chars:

@@ -309,8 +309,9 @@ def is_hidden(el) -> bool:
     return bool(style and HIDDEN_STYLE.search(style))
 
 
-def sweep(root, verdict, trace: Trace, judged=None) -> None:
+def sweep(root, verdict, trace: Trace, judged=None) -> list:
     """Walk the tree top-down; remove each element `verdict` condemns, without looking inside it.
+    Returns the rules that removed something, one entry per removal.
 
     `verdict(el, note)` returns None or `(rule, selector, stage, spare)`. `spare` says which
     elements holding the article are kept: "text" (a large share of the page's text,
@@ -345,6 +346,7 @@ def sweep(root, verdict, trace: Trace, judged=None) -> None:
         chars, head = dom.text_size(el)
         trace.record(stage, rule.id, rule.reason, head, selector=selector, chars=chars)
         dom.drop(el)
+    return [hit[1] for hit in hits]
 
 
 _DESCENDANTS = etree.XPath("count(descendant::*)")
@@ -420,7 +422,10 @@ def drop_chrome(root, rules: RuleSet, trace: Trace, protected: set, *, unlikely:
             return look.furniture, f"[class/id: {dom.class_and_id(el)[:60]}]", "chrome", "text"
         return None
 
-    sweep(root, verdict, trace, looks.notable)
+    removed_by = sweep(root, verdict, trace, looks.notable)
+    furniture = {id(rule) for _, _, rule in looks.class_rules}
+    if any(id(rule) in furniture for rule in removed_by):
+        trace.relaxable.add("strip_unlikely")
     return walls
 
 

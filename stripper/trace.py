@@ -50,6 +50,9 @@ class BuiltinRule:
 @dataclass
 class Trace:
     events: list[Event] = field(default_factory=list)
+    # The retry ladder's flags (Options fields) that changed something in this attempt: relaxing
+    # one that did not would give the same result again (see pipeline.retry_needed).
+    relaxable: set[str] = field(default_factory=set)
 
     def record(self, stage: str, rule_id: str, reason: str, text: str, *,
                selector: str | None = None, action: str = "remove", chars: int | None = None) -> None:

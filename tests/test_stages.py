@@ -514,8 +514,50 @@ def test_retries_reuse_the_page_facts_read_by_the_first_attempt(monkeypatch):
     page = ('<html><head><title>Bridge approved</title><meta name="author" content="Jane Doe"></head>'
             '<body><div class="sidebar"><p>A short note, too short for an article.</p></div></body></html>')
     article, _ = pipeline.extract(page, Options())
-    assert len(attempts) == len(pipeline.ATTEMPTS) and len(calls) == 1
+    assert len(attempts) > 1 and len(calls) == 1
     assert article.title == "Bridge approved" and article.author == "Jane Doe"
+
+
+def _attempts_made(monkeypatch, page: str) -> list[dict]:
+    """The relaxed flags of each attempt the ladder makes on `page`."""
+    from stripper import pipeline
+    from stripper.options import Options
+
+    made = []
+    real_attempt = pipeline.attempt
+    monkeypatch.setattr(pipeline, "attempt", lambda text, opts, *a: made.append(
+        {f: getattr(opts, f) for f in ("strip_unlikely", "weight_classes", "clean_conditionally")})
+        or real_attempt(text, opts, *a))
+    pipeline.extract(page, Options())
+    return made
+
+
+def test_the_ladder_skips_a_retry_whose_flags_changed_nothing(monkeypatch):
+    # A short page with no furniture name, class weight or fishy container: every retry would
+    # run the same stages to the same text.
+    page = "<html><body><div><p>A short note, too short for an article.</p></div></body></html>"
+    assert _attempts_made(monkeypatch, page) == [
+        {"strip_unlikely": True, "weight_classes": True, "clean_conditionally": True}]
+
+
+def test_the_ladder_retries_when_a_relaxed_flag_made_a_difference(monkeypatch):
+    # The furniture name removed the side note: the next attempt keeps unlikely candidates, and
+    # finds more text. No class weight or fishy container made a difference there: the two
+    # attempts left would repeat it.
+    page = ('<html><body><div class="x"><p>The main note, too short for an article, but with, commas.</p>'
+            '<div class="remark-box"><p>A side note, which the reader may skip.</p></div></div></body></html>')
+    assert _attempts_made(monkeypatch, page) == [
+        {"strip_unlikely": True, "weight_classes": True, "clean_conditionally": True},
+        {"strip_unlikely": False, "weight_classes": True, "clean_conditionally": True}]
+
+
+def test_a_skipped_retry_passes_its_flag_on_to_the_next(monkeypatch):
+    # Nothing furniture-named was removed: the second attempt is skipped; the third relaxes both
+    # flags at once, and runs because a class weight ("comment" weighs against) counted in the first.
+    page = '<html><body><div class="comment-x"><p>A short note, too short for an article.</p></div></body></html>'
+    assert _attempts_made(monkeypatch, page) == [
+        {"strip_unlikely": True, "weight_classes": True, "clean_conditionally": True},
+        {"strip_unlikely": False, "weight_classes": False, "clean_conditionally": True}]
 
 
 def test_retries_parse_the_page_once_more_and_copy_it(monkeypatch):
@@ -525,7 +567,8 @@ def test_retries_parse_the_page_once_more_and_copy_it(monkeypatch):
     parses = []
     real = dom.parse
     monkeypatch.setattr(pipeline.dom, "parse", lambda text: parses.append(text) or real(text))
-    page = '<html><body><div class="sidebar"><p>A short note, too short for an article.</p></div></body></html>'
+    page = ('<html><body><div class="x"><p>The main note, too short for an article, but with, commas.</p>'
+            '<div class="remark-box"><p>A side note, which the reader may skip.</p></div></div></body></html>')
     pipeline.extract(page, Options())
     assert len(parses) == 2  # the first attempt's own, and the one later attempts copy
 

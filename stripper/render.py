@@ -77,9 +77,9 @@ def blocks(region: Tag) -> list[str]:
 
     def take() -> str:
         """The text gathered since the last block, without characters that show nothing."""
-        pending = INVISIBLE.sub("", "".join(buf))
+        pending = "".join(buf)
         buf.clear()
-        return pending
+        return pending if pending.isascii() else INVISIBLE.sub("", pending)  # (none of them is ASCII)
 
     def flush() -> None:
         pending = take()

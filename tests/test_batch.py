@@ -405,3 +405,21 @@ def test_workers_write_their_outputs_and_the_parent_does_not_write_again(tmp_pat
     blocked.write_text("a file where a folder should be")
     outcome = batch.write_in_worker(batch.strip_file, str(blocked / "a.txt"), str(src), Options())
     assert outcome.error.startswith("cannot write") and not outcome.written
+
+
+def test_prepare_builds_every_site_profile_rule_set_before_the_pages(monkeypatch):
+    import stripper
+    from stripper.rules import builtin_packs
+    from stripper.rules.resolve import _ruleset
+    from stripper.rules.ruleset import RuleSet
+
+    _ruleset.cache_clear()
+    batch.prepare(Options())
+    built = []
+    real = RuleSet.build
+    monkeypatch.setattr(RuleSet, "build", lambda *a, **k: built.append(a) or real(*a, **k))
+    site = builtin_packs().sites[0]
+    page = f"<html><body><article><p>{'A sentence of the article, long enough to be prose. ' * 12}</p></article></body></html>"
+    stripper.strip(page, url=f"https://{site.domains[0]}/a-story")
+    assert built == []  # its rule set was ready
+    assert _ruleset.cache_info().currsize >= len(builtin_packs().sites) + 1

@@ -736,17 +736,27 @@ Matcher = Callable[[Tag, bool], tuple[PhraseMatch | None, bool]]
 
 def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Matcher:
     """RuleSet.match_part for an element's text, asked once for each run of the region's
-    text: nested blocks often have the same (a <div> around one <p>)."""
+    text (nested blocks often have the same: a <div> around one <p>) and once for each text
+    (table cells and list items repeat theirs: "Yes", "N/A", "Share")."""
     answers: dict[tuple[int, int], tuple[PhraseMatch | None, bool]] = {}
+    by_text: dict[tuple[str, bool | None], tuple[PhraseMatch | None, bool]] = {}
 
     def match(node: Tag, phrased: bool) -> tuple[PhraseMatch | None, bool]:
         run = texts.run(node)
-        if run not in answers:
-            if node.interesting_string_types == STRING_TYPES:
-                answers[run] = rules.match_part(texts.folded(node), limit, phrased)
-            else:  # (its text is not its run's: no telling what it holds)
-                answers[run] = rules.match_part(texts.folded(node), limit)[0], True
-        return answers[run]
+        answer = answers.get(run)
+        if answer is None:
+            folded = texts.folded(node)
+            plain = node.interesting_string_types == STRING_TYPES
+            key = (folded, phrased if plain else None)
+            answer = by_text.get(key)
+            if answer is None:
+                if plain:
+                    answer = rules.match_part(folded, limit, phrased)
+                else:  # (its text is not its run's: no telling what it holds)
+                    answer = rules.match_part(folded, limit)[0], True
+                by_text[key] = answer
+            answers[run] = answer
+        return answer
     return match
 
 

@@ -111,12 +111,21 @@ def drop(el: etree._Element) -> None:
     if parent is None:
         return
     tail = el.tail
-    if tail and tail.strip():
+    if tail:
         prev = el.getprevious()
-        if prev is not None:
-            prev.tail = settable((prev.tail or "") + tail)
-        else:
-            parent.text = settable((parent.text or "") + tail)
+        before = (prev.tail if prev is not None else parent.text) or ""
+        if not tail.strip():
+            # Spacing alone still parts the words around it ("word<script>…</script>\n<b>next</b>"
+            # is not "wordnext"): one character of it, unless the text before ends in one.
+            if before[-1:].isspace():
+                tail = ""
+            else:
+                tail = "\n" if "\n" in tail else " "
+        if tail:
+            if prev is not None:
+                prev.tail = settable(before + tail)
+            else:
+                parent.text = settable(before + tail)
     parent.remove(el)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
 from lxml import etree
 
 from stripper import clean, dom, load, locate, prune, render
@@ -592,3 +593,16 @@ def test_the_retry_ladder_ranks_attempts_by_sentence_text():
     assert ladder_rank("„Ich weiß, ich bin müde…“") > ladder_rank("Startseite")  # closing quotes end sentences
     assert ladder_rank("- one item\n- another item") > ladder_rank("")  # some text beats none
     assert ladder_rank("A sentence.") > ladder_rank("- one item\n- another item, much longer than that")
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<p>word<script>x()</script>\n<b>next</b></p>", "word\nnext"),  # spacing alone still parts words
+    ("<p>word <script>x()</script>\n<b>next</b></p>", "word next"),  # once is enough
+    ("<p><script>x()</script>  <b>next</b></p>", " next"),
+    ("<pre>a = 1\n<script>x()</script>\n\nb = 2</pre>", "a = 1\n\n\nb = 2"),  # a tail with words moves whole
+    ("<pre>a = 1\n<button>Copy</button>\n<b>b = 2</b></pre>", "a = 1\nb = 2"),  # no line gained
+])
+def test_dropping_an_element_keeps_the_spacing_of_its_tail(html, expected):
+    root = dom.parse(f"<html><body>{html}</body></html>")
+    dom.drop(root.find(".//script") if root.find(".//script") is not None else root.find(".//button"))
+    assert "".join(root.find("body")[0].itertext()) == expected

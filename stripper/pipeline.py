@@ -141,7 +141,8 @@ def read_page_facts(root, url: str | None, opts: Options) -> dict:
     to the same tree every time; `head` is only read, never changed)."""
     host, sites = find_sites(root, url, opts.use_builtin_rules)
     head = metadata.gather(root)
-    return {"host": host, "sites": sites, "head": head, "metadata": metadata.read(root, head, sites, url, full=opts.metadata)}
+    return {"host": host, "sites": sites, "head": head,
+            "metadata": metadata.read(root, head, sites, url, full=opts.metadata)}
 
 
 SENTENCE_END = re.compile("[.!?…:;)。！？」』\"'”“’»«›‹]$")
@@ -208,7 +209,7 @@ def _extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
     best: tuple[Article, Trace] | None = None
     known: dict = {}
     parsed = None  # the page as parsed, kept once a retry is needed: a copy costs half a parse
-    last: tuple[dict, set[str]] = ({}, set())  # the flags the last attempt relaxed, and those that mattered in it
+    last: tuple[dict, set[str]] = ({}, set())  # what the last attempt run relaxed, and what mattered in it
     for number, relax in enumerate(ATTEMPTS):
         if number and not retry_needed(relax, *last):
             continue

@@ -564,7 +564,9 @@ def select_rules(region: Tag, rules: RuleSet, texts: Texts | None = None) -> lis
                 if name.lower() not in present.of(kind):
                     continue
         for node in compiled.select(region):
-            if (not rule.max_chars or len(text(node)) <= rule.max_chars) and not rule.spares(dom.class_and_id(node.attrs)):
+            if rule.max_chars and len(text(node)) > rule.max_chars:
+                continue
+            if not rule.spares(dom.class_and_id(node.attrs)):
                 plan.append(Removal(node, rule, selector))
     return plan
 

@@ -24,6 +24,7 @@ PACKS_DIR = Path(__file__).parent / "packs"
 def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
+
 RULE_KEYS = {"id", "reason", "selectors", "phrases", "patterns", "class_pattern", "unless_pattern",
              "cut", "paywall", "max_chars", "domains", "container", "never_article"}
 PACK_KEYS = {"pack", "site", "rule"}

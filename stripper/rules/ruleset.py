@@ -14,7 +14,6 @@ from .selectors import SelectorIndex
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
                         "«": '"', "»": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
-WORD = re.compile(r"\w")
 TOKEN = re.compile(r"\w+")
 # The ASCII characters TOKEN does not match, each made a space (see tokens).
 ASCII_NON_WORD = bytes.maketrans(bytes(c for c in range(128) if not TOKEN.match(chr(c))),
@@ -505,7 +504,7 @@ class RuleSet:
         """The block's words as phrase_index knows them."""
         words = tokens(folded)
         # Most blocks have no number in them: then the words are their own keys.
-        return ["#" if w.isdigit() else w for w in words] if any(map(str.isdigit, words)) else words  # (_key)
+        return [_key(w) for w in words] if any(map(str.isdigit, words)) else words
 
     def within(self, folded: str) -> "RuleSet":
         """These rules, for matching blocks of `folded` (fold() of a page's text) only.

@@ -27,12 +27,17 @@ STREAM_END = "<template data-stream-end></template>"
 
 def parse(text: str) -> etree._Element | None:
     """Parse page text into an lxml tree; None when there is nothing to parse."""
-    text = XML_PROLOGUE.sub("", text, count=1).replace("\x00", "")
+    text = XML_PROLOGUE.sub("", text, count=1)
+    data = text.encode("utf-8", "replace")  # lone surrogates become '?', never an exception
+    # NULs are looked for in the bytes (a memchr), not replaced in the str: most pages have none.
+    # (No UTF-8 sequence but NUL's own holds a 0 byte.)
+    if b"\0" in data:
+        text = text.replace("\x00", "")
+        data = data.replace(b"\0", b"")
     if not text or text.isspace():
         return None
     if STREAM_PLACEHOLDER in text:
-        text = text.replace("<!--/$-->", STREAM_END)
-    data = text.encode("utf-8", "replace")  # lone surrogates become '?', never an exception
+        data = data.replace(b"<!--/$-->", STREAM_END.encode())
     try:
         root = etree.fromstring(data, PARSER)
         if _too_deep(PARSER.error_log):

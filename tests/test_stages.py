@@ -50,6 +50,13 @@ def test_gzip_input_is_inflated():
 
 # -- dom / prune ----------------------------------------------------------------------------
 
+def test_parse_leaves_nul_characters_out():
+    root = dom.parse("<html><body><p>wo\x00rd and <b>m\x00ore</b></p></body></html>")
+    assert dom.text_of(root.find(".//p")) == "word and more"
+    assert dom.parse("\x00\x00") is None
+    assert dom.parse(" \x00 \n") is None
+
+
 def test_drop_keeps_tail_text():
     root = etree.fromstring("<div>a<span>x</span>tail<b>b</b></div>")
     dom.drop(root.find("span"))

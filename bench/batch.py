@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
+    if not args.no_memory and not 0 < args.small < args.large:
+        parser.error("--small must be at least 1 and fewer than --large (the runs are compared)")
     pages = pages_in(args.dir, args.limit)
     if not pages:
         parser.error(f"no pages in {args.dir}")

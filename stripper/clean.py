@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate, islice
+from itertools import accumulate, chain, islice
 from typing import Any, Callable, Collection, Iterator
 
 from lxml import etree
@@ -657,18 +657,14 @@ def wall_markup(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list
     # (Not find_all: its general matcher costs more than the test below.)
     for node in texts.tags(region) if texts is not None else tags(region, None):
         attrs = node.attrs
-        hit = next((h for h in index.match(node.name, attrs.get, attrs.get("class"), attrs)
-                    if not h[1].spares(dom.class_and_id(attrs))), None)
-        if hit is not None:
-            selector, rule = hit[0].text, hit[1]
-        elif index.complex:
-            hit = next(((sel, r) for sel, c, r in index.complex if c.match(node) and not r.spares(dom.class_and_id(attrs))),
-                       None)
-            if hit is None:
-                continue
-            selector, rule = hit
-        else:
+        # Simple selectors first, the complex ones only if no simple one marks it (both lazily).
+        simple_marks = index.match(node.name, attrs.get, attrs.get("class"), attrs)
+        marks = chain(((simple.text, rule) for simple, rule in simple_marks),
+                      ((sel, rule) for sel, compiled, rule in index.complex if compiled.match(node)))
+        hit = next(((sel, rule) for sel, rule in marks if not rule.spares(dom.class_and_id(attrs))), None)
+        if hit is None:
             continue
+        selector, rule = hit
         if rule.max_chars and len(text(node)) > rule.max_chars:
             continue
         return [Removal(node, rule, selector, "cut")] + [Removal(n, rule, selector, "cut") for n in _following(node, region)]

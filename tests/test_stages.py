@@ -613,3 +613,21 @@ def test_dropping_an_element_keeps_the_spacing_of_its_tail(html, expected):
     root = dom.parse(f"<html><body>{html}</body></html>")
     dom.drop(root.find(".//script") if root.find(".//script") is not None else root.find(".//button"))
     assert "".join(root.find("body")[0].itertext()) == expected
+
+
+def test_wall_markup_passes_over_spared_simple_marks_to_complex_ones():
+    from stripper.rules import Rule
+    from stripper.rules.ruleset import RuleSet
+
+    rules = RuleSet.build([
+        Rule(id="spared", reason="test", origin="test", selectors=(".wall",), cut=True, unless_pattern=r"\bopen\b"),
+        Rule(id="nested", reason="test", origin="test", selectors=("section > div.wall",), cut=True)])
+    assert [sel for sel, _, _ in rules.cut_index.complex] == ["section > div.wall"]
+    region = clean.to_soup('<div><p>Lead.</p><section><div class="wall open">Subscribe</div></section>'
+                           '<p>After.</p></div>').find("div")
+    plan = clean.wall_markup(region, rules)
+    assert [(r.rule.id, r.selector) for r in plan][:1] == [("nested", "section > div.wall")]
+    assert clean.text(plan[0].node) == "Subscribe" and clean.text(plan[-1].node) == "After."
+    # Not spared: the simple mark comes first.
+    region = clean.to_soup('<div><section><div class="wall">Subscribe</div></section></div>').find("div")
+    assert clean.wall_markup(region, rules)[0].rule.id == "spared"

@@ -357,12 +357,11 @@ def prepare(opts: Options) -> None:
 
     builtin_packs()
     user_rules(opts.rule_files)
-    ruleset_for((), None, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules).compile_all(
-        opts.max_phrase_block_chars)
-    # The rule set of each site profile too (0.2 s): built here once, not by every worker that
-    # meets a page of that site, nor while a page waits.
-    for site in builtin_packs().sites if opts.use_builtin_rules else ():
-        ruleset_for((site,), None, opts.rule_files, opts.drop, opts.keep, True).compile_all(
+    # The generic rule set, and that of each site profile too (0.2 s): built here once, not by
+    # every worker that meets a page of that site, nor while a page waits.
+    profiles = [(site,) for site in builtin_packs().sites] if opts.use_builtin_rules else []
+    for sites in [(), *profiles]:
+        ruleset_for(sites, None, opts.rule_files, opts.drop, opts.keep, opts.use_builtin_rules).compile_all(
             opts.max_phrase_block_chars)
     strip("<html><body><p>warm up</p></body></html>", options=opts.but(url=None))
 

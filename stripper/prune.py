@@ -512,13 +512,13 @@ class Looks:
         cut_index, index = self.cut_index, self.index
         matches = tuple(sorted((m for m in index.match(tag, get, class_attr, attrs) if not m[1].spares(names)),
                                key=_never_article_first)) \
-            if index is not None and index.can_match(tag, class_attr, el_id, attrs) else ()
+            if index is not None and index.can_match(tag, get, class_attr, el_id, attrs) else ()
         if is_hidden(attrs):  # hidden is all it is, unless a box that is never the article is named too
             look = Look(True, frozenset(), matches)
             return look if look.never_article else HIDDEN
         walls = frozenset(rule.id for _, rule in cut_index.match(tag, get, class_attr, attrs)
                           if rule.paywall and not rule.spares(names)) \
-            if cut_index is not None and cut_index.can_match(tag, class_attr, el_id, attrs) else frozenset()
+            if cut_index is not None and cut_index.can_match(tag, get, class_attr, el_id, attrs) else frozenset()
         furniture = None
         if self.class_rules and tag not in NEVER_UNLIKELY:
             for pattern, unless, rule in self.class_rules if names else ():

@@ -106,22 +106,24 @@ def test_attribute_buckets_still_match_after_the_substring_prefilter():
 
 def test_can_match_is_false_only_where_match_finds_nothing():
     index = _index("a[href='#main']", "amp-ad", "#cookie-banner", ".promo", "div.share[data-x]", "[data-ad]",
-                   "[class*=paywall]", "[id^=div-gpt-ad]")
-    pages = ['<a href="#main"/>', '<a/>', "<amp-ad/>", '<div id="cookie-banner"/>', '<div id="story"/>',
-             '<div class="x promo"/>', '<div class="promotion"/>', '<div class="share" data-x="1"/>',
-             '<div class="share"/>', '<span data-ad=""/>', '<div class="top-paywall-bar"/>', '<div class="pay"/>',
-             '<div id="div-gpt-ad-1"/>', '<p title="x"/>', "<p/>"]
+                   "[class*=paywall]", "[id^=div-gpt-ad]", "section[class^=comment-]")
+    pages = ['<a href="#main"/>', '<a/>', '<a href="/news"/>', "<amp-ad/>", '<div id="cookie-banner"/>',
+             '<div id="story"/>', '<div class="x promo"/>', '<div class="promotion"/>',
+             '<div class="share" data-x="1"/>', '<div class="share"/>', '<span data-ad=""/>',
+             '<div class="top-paywall-bar"/>', '<div class="pay"/>', '<div id="div-gpt-ad-1"/>', '<p title="x"/>',
+             "<p/>", '<section class="comment-list"/>', '<section class="commentary"/>']
     answers = []
     for markup in pages:
         el = etree.fromstring(markup)
         found = list(index.match(el.tag, el.get, el.get("class"), el.keys()))
-        possible = index.can_match(el.tag, el.get("class"), el.get("id"), el.keys())
+        possible = index.can_match(el.tag, el.get, el.get("class"), el.get("id"), el.keys())
         assert possible or not found, markup
         answers.append(possible)
-    # Elements that no bucket's key fits are told apart without matching (an id may always
-    # matter here, as a selector tests how ids begin).
-    assert answers == [True, True, True, True, True, True, False, True, True, True, True, False, True,
-                       False, False]
+    # Elements that no bucket's key fits, or that lack the values the selectors of their
+    # tag's or attribute's bucket need ("#main", "div-gpt-ad", "comment-"), are told apart
+    # without matching.
+    assert answers == [True, False, False, True, True, False, True, False, True, True, True, True, False, True,
+                       False, False, True, False]
 
 
 def test_select_lxml_prefilter_keeps_exact_matching():

@@ -175,6 +175,8 @@ class SelectorIndex:
         self._needles: dict[str, re.Pattern] | None = None  # worked out on the first match
         # See `_bucket_keys` (worked out on the first match).
         self._keys: tuple[frozenset[str], frozenset[str], bool] | None = None
+        self._needs: dict[str, tuple] = {}  # see `_tag_needs`
+        self._attr_buckets: frozenset[str] | None = None  # see `_attr_keys`
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -185,6 +187,8 @@ class SelectorIndex:
             (self._plain if _plain(simple) else self._tested).setdefault(simple.key(), []).append((simple, payload))
             self._needles = None
             self._keys = None
+            self._needs = {}
+            self._attr_buckets = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.forget()
             self._values = None
@@ -263,13 +267,25 @@ class SelectorIndex:
             self._cache.forget()
         return self._cache.remember(key, self._by_tag_and_class(tag, class_attr))
 
-    def can_match(self, tag: str, class_attr: str | None, el_id: str | None, attr_names: Iterable[str]) -> bool:
+    def can_match(self, tag: str, get: Callable[[str], Any], class_attr: str | None, el_id: str | None,
+                  attr_names: Iterable[str]) -> bool:
         """False when `match` finds nothing for an element with this tag, class, id and
-        attribute names, told from the buckets' keys alone: cheaper than `match` for the
-        many elements of a page that no selector names, and nothing to remember."""
-        if self._keyed_by(tag, class_attr) or (el_id and ("id", el_id) in self.buckets):
+        attributes (`get` reads them), told from the buckets' keys and the values their
+        selectors need: cheaper than `match` for the many elements of a page that no
+        selector names, and nothing to remember."""
+        tags, class_names, anything = self._bucket_keys()
+        if anything or (el_id and ("id", el_id) in self.buckets):
             return True
-        return not self._attr_names.isdisjoint(attr_names)
+        # A tag's bucket holds such selectors as `div[class^=comment-]` or `a[href='#main']`:
+        # most elements of the tag lack the values they need.
+        if tag in tags and any(need is None or need[1] in (get(need[0]) or "") for need in self._tag_needs(tag)):
+            return True
+        if class_attr and (not class_names.isdisjoint(class_attr.split())
+                           or (("attr", "class") in self.buckets and self._may_match("class", class_attr))):
+            return True
+        # Other attributes count through their own buckets only (what buckets keyed by tag or
+        # class test of them is matched in those buckets).
+        return any(self._may_match(name, get(name)) for name in self._attr_keys().intersection(attr_names))
 
     def _keyed_by(self, tag: str, class_attr: str | None) -> bool:
         """May a bucket keyed by this tag, one of these classes, `*` or a class-attribute test
@@ -278,6 +294,21 @@ class SelectorIndex:
         return bool(anything or tag in tags or class_attr and (
             not class_names.isdisjoint(class_attr.split())
             or (("attr", "class") in self.buckets and self._may_match("class", class_attr))))
+
+    def _tag_needs(self, tag: str) -> tuple[tuple[str, str] | None, ...]:
+        """For each selector of the tag's bucket, an (attribute, text) its value must hold, or
+        None when it needs none: `div[class^=comment-]` needs "comment-" in the class."""
+        if tag not in self._needs:
+            self._needs[tag] = tuple(next(((name, value) for name, op, value, icase in simple.attrs
+                                           if op and value and not icase), None)
+                                     for simple, _ in self.buckets.get(("tag", tag), ()))
+        return self._needs[tag]
+
+    def _attr_keys(self) -> frozenset[str]:
+        """The attribute names that key buckets."""
+        if self._attr_buckets is None:
+            self._attr_buckets = frozenset(name for kind, name in self.buckets if kind == "attr")
+        return self._attr_buckets
 
     def _bucket_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
         """The tags and class names that key buckets, and whether one holds `*`: most tag and

@@ -176,7 +176,6 @@ class SelectorIndex:
         # See `_bucket_keys` (worked out on the first match).
         self._keys: tuple[frozenset[str], frozenset[str], bool] | None = None
         self._needs: dict[str, tuple] = {}  # see `_tag_needs`
-        self._attr_buckets: frozenset[str] | None = None  # see `_attr_keys`
 
     def add(self, selector: str, payload: Any) -> None:
         simple = parse_simple(selector)
@@ -188,7 +187,6 @@ class SelectorIndex:
             self._needles = None
             self._keys = None
             self._needs = {}
-            self._attr_buckets = None
             self._attr_names.update(a[0] for a in simple.attrs if a[0] not in PLAIN_ATTRS)
             self._cache.forget()
             self._values = None
@@ -280,12 +278,16 @@ class SelectorIndex:
         # most elements of the tag lack the values they need.
         if tag in tags and any(need is None or need[1] in (get(need[0]) or "") for need in self._tag_needs(tag)):
             return True
-        if class_attr and (not class_names.isdisjoint(class_attr.split())
-                           or (("attr", "class") in self.buckets and self._may_match("class", class_attr))):
+        if class_attr and not class_names.isdisjoint(class_attr.split()):
             return True
         # Other attributes count through their own buckets only (what buckets keyed by tag or
-        # class test of them is matched in those buckets).
-        return any(self._may_match(name, get(name)) for name in self._attr_keys().intersection(attr_names))
+        # class test of them is matched in those buckets): as `_may_match`, inlined.
+        needles = self._attr_needles()
+        for name in needles.keys() & attr_names:
+            value = get(name)
+            if value is None or needles[name].search(value) is not None:
+                return True
+        return False
 
     def _keyed_by(self, tag: str, class_attr: str | None) -> bool:
         """May a bucket keyed by this tag, one of these classes, `*` or a class-attribute test
@@ -304,12 +306,6 @@ class SelectorIndex:
                                      for simple, _ in self.buckets.get(("tag", tag), ()))
         return self._needs[tag]
 
-    def _attr_keys(self) -> frozenset[str]:
-        """The attribute names that key buckets."""
-        if self._attr_buckets is None:
-            self._attr_buckets = frozenset(name for kind, name in self.buckets if kind == "attr")
-        return self._attr_buckets
-
     def _bucket_keys(self) -> tuple[frozenset[str], frozenset[str], bool]:
         """The tags and class names that key buckets, and whether one holds `*`: most tag and
         class combinations meet none of them."""
@@ -319,12 +315,16 @@ class SelectorIndex:
                           ("any", "") in self.buckets)
         return self._keys
 
-    def _may_match(self, name: str, value: Any) -> bool:
-        """False when no selector keyed by attribute `name` can match this value of it."""
+    def _attr_needles(self) -> dict[str, re.Pattern]:
+        """Attribute name -> what a value needs for a selector of that attribute's bucket."""
         if self._needles is None:
             self._needles = {name: _needed_values(entries, name)
                              for (kind, name), entries in self.buckets.items() if kind == "attr"}
-        needles = self._needles.get(name)
+        return self._needles
+
+    def _may_match(self, name: str, value: Any) -> bool:
+        """False when no selector keyed by attribute `name` can match this value of it."""
+        needles = self._attr_needles().get(name)
         if needles is None or value is None:
             return True
         if isinstance(value, list):  # BeautifulSoup keeps class (and rel...) as a list

@@ -6,8 +6,8 @@ from lxml import etree
 
 from stripper import dom
 from stripper.rules import builtin_packs
-from stripper.rules.fingerprints import (FINGERPRINT_TEXT_CHARS, markup_sites, probes, sites_in_text, visible_text,
-                                         xpath_of)
+from stripper.rules.fingerprints import (FINGERPRINT_TEXT_CHARS, markup_sites, probes, scan, sites_in_text,
+                                         visible_text, xpath_of)
 from stripper.rules.ruleset import fold, fold_words
 from stripper.rules.selectors import parse_simple
 
@@ -114,6 +114,20 @@ def test_visible_text_skips_scripts_and_styles_but_keeps_their_tails():
                      "<script>var x;</script>after<style>p{}</style>"
                      "<noscript>nojs<i>i</i>tail</noscript></body></html>")
     assert visible_text(root).split() == ["One", "two", "three", "after", "i", "tail"]
+
+
+@pytest.mark.parametrize("page", [
+    '<html lang="en"><head><meta property="og:site_name" content="Daily"><script src="a.js"></script></head>'
+    '<body class="single post"><div id="main" data-x="1"><p title="t">x</p></div><script src="b.js"></script>'
+    '</body></html><p class="after">tail</p>',
+    '<div class="no-body" id="d"><span role="note">x</span></div>',
+])
+def test_scan_reads_every_attribute_value_of_the_page(page):
+    # Markup probes test words of every attribute value: in the head, the body, and whatever
+    # the parser leaves outside them.
+    root = dom.parse(page)
+    assert sorted(scan(root).values) == sorted(root.xpath("//@*"))
+    assert scan(root).text == visible_text(root)
 
 
 def test_visible_text_reads_each_text_then_its_tail():

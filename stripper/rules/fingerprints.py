@@ -2,9 +2,10 @@
 
 Matching every fingerprint selector on every element was slow: a Python loop over lxml
 elements pays for an object per element. Instead each selector first gets a necessary
-test (a Probe) against facts gathered once per page by passes that run in C: the words
-of the page's attribute values (class names, ids, exact values), and the elements of
-the few tags whose attributes a selector tests in other ways. Only the selectors that
+test (a Probe) against facts gathered once per page: the words of the page's attribute
+values (class names, ids, exact values), read in the one walk that also reads the
+visible text (see `scan`), and the elements of the few tags whose attributes a selector
+tests in other ways. Only the selectors that
 pass are matched for real, on the elements an XPath built from them picks, in document
 order, so the sites found and their order are those of matching every element.
 
@@ -32,7 +33,6 @@ HIDDEN = frozenset(("script", "style", "noscript", "template"))
 # What the text walk skips the text of: those, and comments and processing instructions
 # (whose tag is a function).
 SKIPPED = HIDDEN | {etree.Comment, etree.ProcessingInstruction, etree.Entity}
-ATTRIBUTE_VALUES = etree.XPath("//@*", smart_strings=False)
 XPATH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 SUBSTRING_OPS = ("*=", "^=", "$=", "|=")
 
@@ -114,11 +114,12 @@ def probe_words() -> frozenset[str]:
 class Page:
     """Facts about one page's markup that probes test, gathered in C-level passes."""
 
-    def __init__(self, root, tags: tuple[str, ...], words: frozenset[str]) -> None:
+    def __init__(self, root, tags: tuple[str, ...], words: frozenset[str], values: list[str]) -> None:
+        """`values`: every attribute value of the page (see `scan`)."""
         self.root = root
         # Of `words`, those the page's attribute values have (keeping only these is cheaper
         # than a set of every word).
-        self.words = words.intersection(" ".join(set(ATTRIBUTE_VALUES(root))).split())
+        self.words = words.intersection(" ".join(set(values)).split())
         self._elements: dict[str, list] = {tag: [] for tag in tags}
         for top in top_level(root) if tags else ():
             for el in top.iter(*tags):
@@ -153,9 +154,10 @@ def _attribute_xpath(name: str) -> etree.XPath:
     return etree.XPath(f"boolean(//@{name})")
 
 
-def markup_sites(root) -> list[Site]:
-    """Sites whose markup fingerprints the page carries, in the order their first element comes."""
-    page = Page(root, probe_tags(), probe_words())
+def markup_sites(root, values: list[str] | None = None) -> list[Site]:
+    """Sites whose markup fingerprints the page carries, in the order their first element comes.
+    `values`: the page's attribute values, when `scan` has read them."""
+    page = Page(root, probe_tags(), probe_words(), scan(root).values if values is None else values)
     by_word, wordless = probes_by_word()
     maybe = [entry for word in by_word.keys() & page.words for entry in by_word[word]] + wordless
     passing = tuple(sorted({simple.text for simple, probe in maybe if probe.may_match(page)}))
@@ -216,12 +218,34 @@ def _compare(operand: str, op: str | None, value: str) -> str | None:
 
 # -- text ------------------------------------------------------------------------------------------
 
-def visible_text(root) -> str:
-    """The body's text without scripts and styles: each element's text, then its tail."""
+@dataclass(frozen=True)
+class Scan:
+    values: list[str]  # every attribute value of the page, in any order
+    text: str  # the body's text without scripts and styles: each element's text, then its tail
+
+
+def scan(root) -> Scan:
+    """What fingerprints are looked for in, read in one walk of the page (the page's elements
+    in Python cost less walked once than an XPath of every attribute and a walk of the text)."""
     body = root.find("body")
+    top = body if body is not None else root
+    values: list[str] = []
+    add_values = values.extend
+    for part in top_level(root):  # what lies outside the body: attribute values only
+        if part is top:
+            continue
+        if part is root:
+            add_values(root.values())
+            parts = [child for child in root if child is not top]
+        else:
+            parts = [part]
+        for outer in parts:
+            for el in outer.iter():
+                add_values(el.values())
     pieces: list[str] = []
     add = pieces.append
-    for el in (body if body is not None else root).iter():
+    for el in top.iter():
+        add_values(el.values())
         if el.tag not in SKIPPED:
             text = el.text
             if text:
@@ -229,7 +253,12 @@ def visible_text(root) -> str:
         tail = el.tail
         if tail:
             add(tail)
-    return " ".join(pieces)
+    return Scan(values, " ".join(pieces))
+
+
+def visible_text(root) -> str:
+    """The body's text without scripts and styles: each element's text, then its tail."""
+    return scan(root).text
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from . import Rule, Site, builtin_packs, host_of, site_for_host
 from .filters import user_rules
-from .fingerprints import fingerprint_phrases, markup_sites, sites_in_text, visible_text
+from .fingerprints import fingerprint_phrases, markup_sites, scan, sites_in_text
 from .ruleset import RuleSet
 from .selectors import compile_selector
 from ..errors import RulesError
@@ -37,9 +37,10 @@ def canonical_host(root) -> str | None:
 
 def fingerprinted(root) -> list[Site]:
     """Sites whose markup or text fingerprints the page carries, aggregators first."""
-    found = {site.id: site for site in markup_sites(root)}
+    page = scan(root)
+    found = {site.id: site for site in markup_sites(root, page.values)}
     if fingerprint_phrases():
-        for site in sites_in_text(visible_text(root)):
+        for site in sites_in_text(page.text):
             found.setdefault(site.id, site)
     return sorted(found.values(), key=lambda s: KIND_RANK.get(s.kind, 3))
 

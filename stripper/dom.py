@@ -19,6 +19,9 @@ WS = re.compile(r"\s+")
 # Characters that show nothing: soft hyphens (Mit&shy;tel&shy;al&shy;ter), zero-width spaces, word
 # joiners, stray byte-order marks. Left in, they split words for whoever reads or searches the text.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# Text that shows nothing: spacing, those, and the joiners and direction marks that stay inside
+# text (a zero-width joiner holds emoji and Indic letters together) but alone show nothing.
+BLANK = re.compile("[\\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]*")
 # React's streamed sections close their fallback with the comment <!--/$-->, which the parser
 # drops: it is kept as this element, for `streamed.reveal`.
 STREAM_PLACEHOLDER = '<template id="B:'
@@ -59,6 +62,12 @@ def _parse_deep(data: bytes) -> etree._Element | None:
     """
     parser = etree.HTMLParser(encoding="utf-8", target=etree.TreeBuilder(), **PARSER_SETTINGS)
     return etree.fromstring(data, parser)
+
+
+def shows(text: str) -> bool:
+    """Does `text` show anything? A paragraph holding only a zero-width joiner (a spacer that
+    site builders put between paragraphs) does not."""
+    return BLANK.fullmatch(text) is None
 
 
 def settable(text: str | None) -> str | None:

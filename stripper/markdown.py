@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 from bs4 import NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
+from . import dom
 from .clean import BLOCKS
 from .render import pre_text
 
@@ -220,7 +221,8 @@ def _paragraphs(frame: Frame) -> list[str]:
     for line in text.split(HARD_BREAK) + [""]:
         line = SPACES.sub(" ", line).strip()
         if line:
-            lines.append(line)
+            if dom.shows(line):  # (a zero-width joiner alone: a spacer)
+                lines.append(line)
         elif lines:
             out.append(HARD_BREAK.join(lines))
             lines = []

@@ -8,7 +8,7 @@ from bs4 import NavigableString, PageElement, Tag
 from bs4.element import CData, Comment, Doctype, ProcessingInstruction
 
 from .clean import BLOCKS
-from .dom import INVISIBLE
+from .dom import INVISIBLE, shows
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SKIP = (Comment, Doctype, ProcessingInstruction)
@@ -71,6 +71,8 @@ def blocks(region: Tag) -> list[str]:
     marker = ""
 
     def add(block: str) -> None:
+        if not shows(block):  # a spacer: a zero-width joiner alone
+            return
         if items:  # a block inside an item ends the one-line items before it, in order
             flush_list()
         out.append(block)
@@ -106,7 +108,7 @@ def blocks(region: Tag) -> list[str]:
         if name == "li":
             in_items -= 1
             line = " ".join(_clean_lines(take()).split("\n"))
-            if line:
+            if shows(line):
                 items.append(_marker(node) + line)
             marker = ""
             return
@@ -134,19 +136,19 @@ def blocks(region: Tag) -> list[str]:
                         flush()
                     flush_list()
                     raw = pre_text(child).strip("\n")
-                    if raw.strip():
+                    if shows(raw):
                         out.append(raw)
                     continue
                 if name == "li":
                     in_items += 1
                     line = _clean_lines(take())
-                    if line:  # text of an enclosing item before its nested list
+                    if shows(line):  # text of an enclosing item before its nested list
                         items.append(f"- {' '.join(line.split(chr(10)))}")
                     marker = _marker(child)
                 else:
                     if buf and name in ("ul", "ol") and in_items:  # an item's own line, then its list
                         line = _clean_lines(take())
-                        if line:
+                        if shows(line):
                             items.append(marker + " ".join(line.split("\n")))
                             marker = ""
                     elif buf:

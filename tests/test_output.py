@@ -41,6 +41,12 @@ def test_markdown_structure():
                   "```py\nx = 1\n```\n\nCall `f()` now.\n\n---")
 
 
+def test_markdown_leaves_out_paragraphs_that_show_nothing():
+    # A zero-width joiner alone is a spacer; inside text it joins emoji and stays.
+    md = markdown.render(region("<p>One.</p><p>\u200d</p><p>Two \U0001F469\u200d\U0001F52C.</p><p>\u200d </p>"))
+    assert md == "One.\n\nTwo \U0001F469\u200d\U0001F52C."
+
+
 def test_markdown_nested_list_is_tight_and_indented():
     md = markdown.render(region("<ul><li>One<ul><li>A</li><li>B</li></ul></li><li>Two</li></ul>"))
     assert md == "- One\n  - A\n  - B\n- Two"

@@ -764,13 +764,19 @@ def _led_by_label(box: Tag, texts: Texts, match: Matcher, phrased: bool, opts: O
     Only boxes of several blocks, as short as a phrase block, so an article never goes this way.
     `match` is a _phrase_matcher, `phrased` what it said of the box.
     """
-    kids = [c for c in box.contents if isinstance(c, Tag)]
-    if len(kids) < 2:
+    # The first two child elements with text; the first a block. (Read in order and left as
+    # soon as told: in most boxes, a paragraph, the first is an inline <a> or <em>.)
+    label = None
+    for child in box.contents:
+        if isinstance(child, Tag) and texts.length(child):
+            if label is not None:
+                break
+            if child.name not in BLOCKS:
+                return None
+            label = child
+    else:
         return None
-    said = [c for c in kids if texts.length(c)]
-    if len(said) < 2 or said[0].name not in BLOCKS:
-        return None
-    m, _ = match(said[0], phrased)
+    m, _ = match(label, phrased)
     if m is None or m.rule.cut or not is_chrome(m, opts) or m.covered < 1:
         return None
     return m.rule

@@ -564,6 +564,18 @@ def test_unless_pattern_spares_a_selector_hit():
     assert not Rule(id="x", reason="r", origin="test", selectors=(".a",)).spares("a")
 
 
+def test_table_of_contents_goes_but_not_a_wrapper_flagged_as_having_one():
+    prose = "The ferry timetable changes next week, and the evening crossings move by half an hour. " * 4
+    page = (f"<html><body><article class='post has-table-of-contents'><h1>Ferry times</h1><p>{prose}</p>"
+            f"<div class='c-table-of-contents'><p>Contents</p><ul><li><a href='#a'>What changes</a></li></ul></div>"
+            f"<p>{prose}</p></article></body></html>")
+    article = stripper.strip(page)
+    assert "What changes" not in article.text and article.text.count("ferry timetable") == 8
+    # The wrapper is spared by the rule itself (unless_pattern), not saved by a safety valve.
+    assert [e["rule"] for e in article.removed if e["rule"] in ("table-of-contents", "safety-valve")] == \
+        ["table-of-contents"]
+
+
 @pytest.mark.parametrize("text", ["subscribe to read: it's 100% free_trial (7-day)!", "tab\there\x0bvt\x1cfs end.",
                                   "#1 a_b __ -- ..", "", "   ", "café ünïcode naïve", "日本語のテキスト、です。"])
 def test_tokens_are_the_regex_words_of_ascii_and_other_text(text):

@@ -5,9 +5,9 @@ elements pays for an object per element. Instead each selector first gets a nece
 test (a Probe) against facts gathered once per page: the words of the page's attribute
 values (class names, ids, exact values), read in the one walk that also reads the
 visible text (see `scan`), and the elements of the few tags whose attributes a selector
-tests in other ways. Only the selectors that
-pass are matched for real, on the elements an XPath built from them picks, in document
-order, so the sites found and their order are those of matching every element.
+tests in other ways. Only the selectors that pass are matched for real, on the elements
+an XPath built from them picks, in document order, so the sites found and their order
+are those of matching every element.
 
 Text fingerprints are phrases looked for in the page's folded visible text. A phrase of
 three words or more can only be there if its inner words are whole words of that text,
@@ -112,7 +112,8 @@ def probe_words() -> frozenset[str]:
 
 
 class Page:
-    """Facts about one page's markup that probes test, gathered in C-level passes."""
+    """Facts about one page's markup that probes test: its attribute words (from `scan`) and
+    the elements of the probed tags (gathered in C)."""
 
     def __init__(self, root, tags: tuple[str, ...], words: frozenset[str], values: list[str]) -> None:
         """`values`: every attribute value of the page (see `scan`)."""

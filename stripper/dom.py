@@ -64,6 +64,11 @@ def _parse_deep(data: bytes) -> etree._Element | None:
     return etree.fromstring(data, parser)
 
 
+def visible(text: str) -> str:
+    """`text` without the characters that show nothing (INVISIBLE; none of them is ASCII)."""
+    return text if text.isascii() else INVISIBLE.sub("", text)
+
+
 def shows(text: str) -> bool:
     """Does `text` show anything? A paragraph holding only a zero-width joiner (a spacer that
     site builders put between paragraphs) does not."""

@@ -385,4 +385,4 @@ def read(root, head: Head, sites: tuple = (), url: str | None = None, full: bool
 
 
 def _visible(text: str | None) -> str | None:
-    return dom.INVISIBLE.sub("", text) if text else text
+    return dom.visible(text) if text else text

@@ -8,7 +8,7 @@ from bs4 import NavigableString, PageElement, Tag
 from bs4.element import CData, Comment, Doctype, ProcessingInstruction
 
 from .clean import BLOCKS
-from .dom import INVISIBLE, shows
+from .dom import shows, visible
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SKIP = (Comment, Doctype, ProcessingInstruction)
@@ -81,7 +81,7 @@ def blocks(region: Tag) -> list[str]:
         """The text gathered since the last block, without characters that show nothing."""
         pending = "".join(buf)
         buf.clear()
-        return pending if pending.isascii() else INVISIBLE.sub("", pending)  # (none of them is ASCII)
+        return visible(pending)
 
     def flush() -> None:
         pending = take()

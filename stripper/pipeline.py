@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import gc
 import re
+import unicodedata
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -195,7 +196,23 @@ def collector_paused():
 
 def extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:
     with collector_paused():
-        return _extract(page, opts)
+        article, trace = _extract(page, opts)
+    compose(article)
+    return article, trace
+
+
+# What a reader reads of the result (not the trace, which quotes the page as it is).
+COMPOSED_FIELDS = ("text", "title", "author", "site", "description", "markdown", "html")
+
+
+def compose(article: Article) -> None:
+    """The article's text in Unicode NFC, so the same words compare and search alike however the
+    page wrote them: a precomposed "é" or "e" and a combining accent; a Bengali "ড়" as one
+    character or two."""
+    for name in COMPOSED_FIELDS:
+        value = getattr(article, name)
+        if value and not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            setattr(article, name, unicodedata.normalize("NFC", value))
 
 
 def _extract(page: str | bytes, opts: Options) -> tuple[Article, Trace]:

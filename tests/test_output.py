@@ -226,3 +226,20 @@ def test_formats_nobody_asked_for_are_not_rendered():
     article = stripper.strip(PAGE)
     assert article.markdown is None
     assert article.html is None
+
+
+# -- Unicode form ---------------------------------------------------------------------------------
+
+def test_text_and_title_come_out_composed_whatever_form_the_page_used():
+    # "Café" written with a combining accent; Bengali RRA as the one character that NFC spells as two.
+    decomposed, rra = "Cafe\u0301", "\u09dc"
+    page = (f"<html><head><title>{decomposed} {rra} news</title></head><body><article><h1>{decomposed} {rra} news</h1>"
+            f"<p>{PARA} The {decomposed} opened, {rra}.</p><p>{PARA}</p></article></body></html>")
+    for given in (page, page.encode("utf-8")):
+        article = stripper.strip(given, output_format="markdown")
+        assert article.title == "Caf\u00e9 \u09a1\u09bc news"
+        assert "The Caf\u00e9 opened, \u09a1\u09bc." in article.text
+        assert "Cafe\u0301" not in article.text and rra not in article.text
+        assert "The Caf\u00e9 opened" in article.markdown
+    # Text input goes the same way.
+    assert "Caf\u00e9" in stripper.strip(f"{decomposed} news\n\n{PARA} {decomposed}.\n", input_format="text").text

@@ -139,6 +139,26 @@ def test_headings_linking_to_other_sites_are_not_teasers():
         assert len(stats.cards) == 6, (href, host)
 
 
+def test_short_entries_of_a_round_up_are_not_teasers_but_a_teaser_list_stays_one():
+    long_text = f"{PARA} {PARA} {PARA[:120]}"  # more than a card holds, in one paragraph
+    item = '<div class="entry"><h3><a href="/venues/{}">Venue {}</a></h3><p>{}</p></div>'
+    page = lambda texts: dom.parse("<html><body><div id='list'>" + "".join(
+        item.format(i, i, text) for i, text in enumerate(texts)) + "</div></body></html>")
+    # Four long entries beside three short ones: all seven are the round-up's entries.
+    _, stats = locate.locate(page([long_text] * 4 + [PARA[:150]] * 3), Options(), "www.guide.example.com")
+    assert not stats.cards
+    # Two overlong items in a list of eight teasers: the six short ones are still teasers.
+    _, stats = locate.locate(page([long_text] * 2 + [PARA[:150]] * 6), Options(), "www.guide.example.com")
+    assert len(stats.cards) == 6
+    # Long items without a paragraph of prose (a product grid's names and prices) make no round-up.
+    product = '<div class="entry"><h3><a href="/p/{}">Lens {}</a></h3><div>{}</div></div>'
+    grid = "".join(product.format(i, i, f"<span>{PARA[:60]}</span> " * 8) for i in range(4))
+    root = dom.parse("<html><body><div id='list'>" + grid + "".join(
+        item.format(i, i, PARA[:150]) for i in range(4, 7)) + "</div></body></html>")
+    _, stats = locate.locate(root, Options(), "www.guide.example.com")
+    assert len(stats.cards) == 3
+
+
 def test_site_key_names_the_site():
     assert locate.site_key("news.example.com") == "example.com"
     assert locate.site_key("www.example.co.uk") == "example.co.uk"

@@ -60,11 +60,13 @@ PROSE_GAIN_RATIO = 1.0
 # A teaser card is at most this big and this far above its linked headline.
 CARD_MAX_CHARS = 400
 CARD_MAX_LEVELS = 4
+# A paragraph this long is a sentence or more of prose, not a teaser line or a label.
+LONG_PARAGRAPH_CHARS = 80
 # Cards are a round-up's entries when at least this many of their siblings of the same kind
-# are longer than a card, and at least one in this many of them is (see _round_up_entries).
+# are longer than a card and hold a long paragraph, and at least one in this many of them
+# does (see _round_up_entries).
 ROUND_UP_MIN_LONG_ENTRIES = 4
 ROUND_UP_LONG_SHARE = 3
-ROUND_UP_PARAGRAPH_CHARS = 80
 # Teaser lists often mark their headlines by class rather than by <h2>: <div class="title"><a>,
 # <a class="card__title">. A word of the class ending in one of these names a headline.
 TITLE_CLASS = re.compile(r"(?:title|headline)(?:\s|$)", re.I)
@@ -280,7 +282,7 @@ def _round_up_entries(cards: set, stats: Stats) -> set:
         if key not in families:
             family = [sib for sib in parent if sib.tag == card.tag and sib.get("class") == card.get("class")]
             longer = sum(1 for sib in family if sib not in cards and stats.chars.get(sib, 0) > CARD_MAX_CHARS
-                         and any(stats.chars.get(p, 0) >= ROUND_UP_PARAGRAPH_CHARS for p in sib.iter("p")))
+                         and any(stats.chars.get(p, 0) >= LONG_PARAGRAPH_CHARS for p in sib.iter("p")))
             families[key] = longer >= ROUND_UP_MIN_LONG_ENTRIES and longer * ROUND_UP_LONG_SHARE >= len(family)
         if families[key]:
             entries.add(card)

@@ -13,7 +13,7 @@ from itertools import islice, repeat
 from lxml import etree
 
 from . import dom
-from .locate import INLINE
+from .locate import INLINE, LONG_PARAGRAPH_CHARS
 from .rules import Rule
 from .rules.ruleset import RuleSet
 from .rules.selectors import NumberedAnswers
@@ -31,9 +31,8 @@ NON_CONTENT = frozenset({
 CONTROLS = frozenset({"button", "select", "option", "textarea", "dialog"})
 CONTROL_MAX_CHARS = 200
 # A hidden or furniture-named element holding more than this share of the page's text is kept,
-# when it also holds as many long paragraphs (this long at least) as the rest of the page.
+# when it also holds as many long paragraphs (locate.LONG_PARAGRAPH_CHARS) as the rest of the page.
 HOLDER_MAX_SHARE = 0.4
-LONG_PARAGRAPH_CHARS = 80
 # A selector hit holding more than this share of the page's paragraph text is the article's
 # container, not chrome.
 PROSE_HOLDER_SHARE = 0.6

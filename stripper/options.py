@@ -87,4 +87,4 @@ class Options:
     clean_conditionally: bool = True
 
     def but(self, **changes) -> "Options":
-        return replace(self, **changes)
+        return replace(self, **changes) if changes else self  # (frozen: the same options serve)

@@ -355,6 +355,20 @@ def test_needles_first_pieces_skip_those_containing_another():
     assert needles.allow("the cookie helps us")
 
 
+
+def test_needles_gates_rule_out_needles_in_a_page_text_as_allow_would():
+    from stripper.rules.ruleset import needles_of
+
+    needles = needles_of([r"\bsite uses cookies\b", r"\bcookies? (help|allow)", r"\b(continuing|using) to browse"])
+    # "cookie" missing rules out both cookie needles at once; the browse needle has its own gate.
+    assert needles.gates == (("cookie", frozenset({0, 1})), (" to browse", frozenset({2})))
+    for text in ["the site uses a cookie jar", "the cookie helps us", "by using to browse the site",
+                 "the council voted on tuesday", "by usıng thıs sıte you agree"]:
+        assert needles.in_text(text, "ı" in text) == needles.allow(text), text
+    assert needles.in_text("the cookie helps us", False)
+    assert not needles.in_text("the site uses a cookie jar", False)
+    assert not needles.in_text("continuing our coverage", False)
+
 def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_with_it():
     rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
     assert rules.pattern_rules[0][2].needles == ((("we use cookies",),),)

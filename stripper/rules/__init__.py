@@ -280,11 +280,17 @@ def host_matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+@lru_cache(maxsize=8)
+def _by_domain(sites: tuple[Site, ...]) -> dict[str, Site]:
+    """Domain -> the site claiming it (the last one, as one dict of them all would say)."""
+    return {d: s for s in sites for d in s.domains}
+
+
 def site_for_host(host: str | None, sites: Iterable[Site]) -> Site | None:
     """Hostname first, then each shorter parent domain (news.example.co.uk -> example.co.uk)."""
     if not host:
         return None
-    by_domain = {d: s for s in sites for d in s.domains}
+    by_domain = _by_domain(tuple(sites))
     parts = host.split(".")
     for i in range(len(parts) - 1):
         site = by_domain.get(".".join(parts[i:]))

@@ -112,6 +112,22 @@ class Needles:
     # Every alternative of every needle's first piece, less those containing another: the quick
     # test, as one block in many has none of them.
     first: tuple[str, ...]
+    # (text, needles): when `text` is missing, so is every alternative of one of the pieces of
+    # these needles (by index). A page's text is searched for a few of them first: one missing
+    # "cookie" rules out nine of the cookie notice's fourteen needles.
+    gates: tuple[tuple[str, frozenset[int]], ...] = ()
+
+    def in_text(self, folded: str, dotless: bool) -> bool:
+        """allow(folded), for a page's text rather than a block's: `dotless` says whether
+        "ı" is in it (looked for once for all the rules), and the gates are tried first."""
+        if dotless:
+            return True
+        out: set[int] = set()
+        for text, needles in self.gates:
+            if text not in folded:
+                out |= needles
+        return any(all(any(alt in folded for alt in piece) for piece in needle)
+                   for i, needle in enumerate(self.needles) if i not in out)
 
     def allow(self, folded: str) -> bool:
         """Might `folded` (case-folded text) match one of the patterns?"""
@@ -156,7 +172,25 @@ def _needles_of(patterns: tuple[str, ...]) -> Needles | None:
         needles.append(tuple(pieces))
     firsts = {alt for needle in needles for alt in needle[0]}
     first = tuple(sorted(a for a in firsts if not any(b != a and b in a for b in firsts)))
-    return Needles(tuple(needles), first)
+    return Needles(tuple(needles), first, _gates(needles))
+
+
+def _gates(needles: list[Needle]) -> tuple[tuple[str, frozenset[int]], ...]:
+    """Needles.gates: few texts that, missing, rule out the most needles. Each is one of the
+    alternatives, ruling out the needles with a piece whose every alternative contains it;
+    picked greedily, most needles first."""
+    texts = sorted({alt for needle in needles for piece in needle for alt in piece})
+    rules_out = {text: frozenset(i for i, needle in enumerate(needles)
+                                 if any(all(text in alt for alt in piece) for piece in needle)) for text in texts}
+    gates = []
+    left = set(range(len(needles)))
+    while left:
+        text = max(texts, key=lambda t: (len(rules_out[t] & left), len(t)))
+        if not rules_out[text] & left:
+            break  # the needles left have only pieces of several alternatives: tried whole
+        gates.append((text, rules_out[text]))
+        left -= rules_out[text]
+    return tuple(gates)
 
 
 def _rare(piece: str) -> bool:
@@ -458,7 +492,7 @@ class RuleSet:
 
     def longest_block(self, default: int) -> int:
         """The longest block any phrase rule may remove."""
-        return max([default] + [r.max_chars for r in self.rules if r.max_chars and (r.phrases or r.patterns)])
+        return max(default, self.phrase_sizes[-1]) if self.phrase_sizes else default
 
     def match_phrases(self, text: str, limit: int = 300) -> PhraseMatch | None:
         """How much of `text` is made of chrome phrases, and by which rules; None if no rule matches.
@@ -512,11 +546,13 @@ class RuleSet:
         A block's text is a part of the page's, so a pattern whose needles are nowhere in
         the page can match none of its blocks: those are left out.
         """
+        dotless = "ı" in folded
         return replace(self,
-                       anchored_anywhere=[e for e in self.anchored_anywhere if e[2] is None or e[2].allow(folded)],
+                       anchored_anywhere=[e for e in self.anchored_anywhere
+                                          if e[2] is None or e[2].in_text(folded, dotless)],
                        needle_patterns=[e for e in self.needle_patterns
-                                        if e[0] in folded and (e[3] is None or e[3].allow(folded))],
-                       pattern_rules=[e for e in self.pattern_rules if e[2] is None or e[2].allow(folded)])
+                                        if e[0] in folded and (e[3] is None or e[3].in_text(folded, dotless))],
+                       pattern_rules=[e for e in self.pattern_rules if e[2] is None or e[2].in_text(folded, dotless)])
 
     def _long_rules(self, length: int) -> "RuleSet | None":
         """The phrase rules whose max_chars allows a block of `length` characters, as a RuleSet (cached)."""

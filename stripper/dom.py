@@ -101,7 +101,7 @@ def text_size(el: etree._Element, preview_chars: int = 120) -> tuple[int, str]:
     """(characters of text, the first words): cheaper than text_of on big elements.
 
     Each piece of text counts trimmed, plus one space between pieces."""
-    pieces = [piece for piece in map(str.strip, el.itertext()) if piece]
+    pieces = list(filter(None, map(str.strip, el.itertext())))  # (C loops: removed boxes can be large)
     head: list[str] = []
     head_len = 0
     for piece in pieces:
@@ -116,11 +116,12 @@ def text_chars(el: etree._Element) -> int:
     """`text_size(el)[0]` without the preview."""
     if not len(el):  # a childless element (most paragraphs): its text is its own
         return len(el.text.strip()) if el.text else 0
-    return _joined_size([size for size in map(len, map(str.strip, el.itertext())) if size])
+    sizes = list(map(len, map(str.strip, el.itertext())))
+    return max(sum(sizes) + len(sizes) - sizes.count(0) - 1, 0)
 
 
 def _joined_size(sizes: list[int]) -> int:
-    """Characters of pieces of these sizes joined by single spaces."""
+    """Characters of pieces of these sizes (none empty) joined by single spaces."""
     return max(sum(sizes) + len(sizes) - 1, 0)
 
 

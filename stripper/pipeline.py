@@ -120,7 +120,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
                 texts=texts)
 
     text_out = render.to_text(region)
-    if not profiled and not_an_article(region, text_out, opts):
+    if not profiled and not_an_article(region, text_out, opts, texts):
         trace.record("render", "no-article", "what is left is navigation or a fragment, not an article", text_out)
         text_out = ""
     article.text = text_out
@@ -165,14 +165,17 @@ def ladder_rank(text: str) -> tuple[int, int]:
     return (prose, 0) if prose else (0, len(text))
 
 
-def not_an_article(region, text_out: str, opts: Options) -> bool:
-    """Text that is mostly links: a menu or an index page, not an article."""
+def not_an_article(region, text_out: str, opts: Options, texts: clean.Texts | None = None) -> bool:
+    """Text that is mostly links: a menu or an index page, not an article.
+
+    `texts`, if given, is the region's as it is now."""
     size = len(text_out)
     if not size:
         return False
     # A link holding paragraphs is an unclosed <a> swallowing the page, not a link.
-    links = clean.tags(region, ("a",))
-    linked = sum(len(clean.text(a)) for a in links if next(clean.tags(a, clean.BLOCKS), None) is None)
+    if texts is None:
+        texts = clean.Texts(region)
+    linked = sum(texts.length(a) for a in texts.tags(region, ("a",)) if not texts.tags(a, clean.BLOCKS))
     return linked > size * opts.max_article_link_density
 
 

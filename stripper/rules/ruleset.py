@@ -118,8 +118,9 @@ class Needles:
     gates: tuple[tuple[str, frozenset[int]], ...] = ()
 
     def in_text(self, folded: str, dotless: bool) -> bool:
-        """allow(folded), for a page's text rather than a block's: `dotless` says whether
-        "ı" is in it (looked for once for all the rules), and the gates are tried first."""
+        """allow(folded) without its quick test, for a page's text rather than a block's:
+        `dotless` says whether "ı" is in it (looked for once for all the rules). The gates
+        are tried first."""
         if dotless:
             return True
         out: set[int] = set()
@@ -136,8 +137,7 @@ class Needles:
                 break
         else:
             return "ı" in folded  # re.I lets an i in a pattern match a dotless ı
-        return "ı" in folded or any(all(any(alt in folded for alt in piece) for piece in needle)
-                                    for needle in self.needles)
+        return self.in_text(folded, "ı" in folded)
 
 
 def needles_of(patterns: list[str]) -> Needles | None:
@@ -538,7 +538,7 @@ class RuleSet:
         """The block's words as phrase_index knows them."""
         words = tokens(folded)
         # Most blocks have no number in them: then the words are their own keys.
-        return [_key(w) for w in words] if any(map(str.isdigit, words)) else words
+        return ["#" if w.isdigit() else w for w in words] if any(map(str.isdigit, words)) else words  # (_key)
 
     def within(self, folded: str) -> "RuleSet":
         """These rules, for matching blocks of `folded` (fold() of a page's text) only.
@@ -629,6 +629,8 @@ class RuleSet:
         for regex, rule, needles in self.pattern_rules:
             if needles is None or needles.allow(folded):
                 found.extend((rule, m) for m in regex.finditer(folded))
+        if not found:  # most blocks
+            return found
         return [(rule, m) for rule, m in found if length <= (rule.max_chars or limit) and m.end() > m.start()]
 
     def _measure(self, folded: str, keys: list[str], phrases: list[tuple[int, int, Rule]],

@@ -684,7 +684,9 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
     longest = rules.longest_block(opts.max_phrase_block_chars)
     if texts is None:
         texts = Texts(region)
-    match = _phrase_matcher(rules.within(texts.folded(region)), texts, opts.max_phrase_block_chars)
+    # Only chrome matters here: a block that short phrases leave words of is none (is_chrome).
+    match = _phrase_matcher(rules.within(texts.folded(region)), texts, opts.max_phrase_block_chars,
+                            weak=opts.min_phrase_share <= 0)
     # The region's elements in document order; a block that is removed, or empty, is passed over
     # with everything inside it. `unphrased`: where the block ends in which no phrase may start,
     # the innermost such block around the element (none may in the blocks inside it either).
@@ -732,10 +734,10 @@ def phrase_blocks(region: Tag, rules: RuleSet, opts: Options,
 Matcher = Callable[[Tag, bool], tuple[PhraseMatch | None, bool]]
 
 
-def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Matcher:
+def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int, weak: bool = True) -> Matcher:
     """RuleSet.match_part for an element's text, asked once for each run of the region's
     text (nested blocks often have the same: a <div> around one <p>) and once for each text
-    (table cells and list items repeat theirs: "Yes", "N/A", "Share")."""
+    (table cells and list items repeat theirs: "Yes", "N/A", "Share"). `weak`: as match_part's."""
     answers: dict[tuple[int, int], tuple[PhraseMatch | None, bool]] = {}
     by_text: dict[tuple[str, bool | None], tuple[PhraseMatch | None, bool]] = {}
 
@@ -749,9 +751,9 @@ def _phrase_matcher(rules: RuleSet, texts: Texts, limit: int) -> Matcher:
             answer = by_text.get(key)
             if answer is None:
                 if plain:
-                    answer = rules.match_part(folded, limit, phrased)
+                    answer = rules.match_part(folded, limit, phrased, weak)
                 else:  # (its text is not its run's: no telling what it holds)
-                    answer = rules.match_part(folded, limit)[0], True
+                    answer = rules.match_part(folded, limit, weak=weak)[0], True
                 by_text[key] = answer
             answers[run] = answer
         return answer

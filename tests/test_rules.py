@@ -369,6 +369,22 @@ def test_needles_gates_rule_out_needles_in_a_page_text_as_allow_would():
     assert not needles.in_text("the site uses a cookie jar", False)
     assert not needles.in_text("continuing our coverage", False)
 
+def test_match_part_without_weak_leaves_out_prose_that_short_phrases_touch():
+    from stripper.clean import is_chrome
+
+    rules = RuleSet.build([Rule(id="buttons", reason="test", origin="test", phrases=("like", "share")),
+                           Rule(id="prompt", reason="test", origin="test", phrases=("sign up for our newsletter",))])
+    prose = "it looks like the council will vote on the bridge"
+    m, _ = rules.match_part(prose)
+    assert m is not None and m.rule.id == "buttons" and not is_chrome(m, Options())
+    assert rules.match_part(prose, weak=False)[0] is None
+    # Blocks short phrases make up, and strong phrases, still match.
+    for block, rid in [("like share", "buttons"), ("like 12 share", "buttons"),
+                       ("sign up for our newsletter today", "prompt")]:
+        m, _ = rules.match_part(block, weak=False)
+        assert m is not None and m.rule.id == rid and is_chrome(m, Options()), block
+
+
 def test_a_pattern_is_not_run_on_blocks_without_its_needle_but_still_matches_with_it():
     rules = RuleSet.build([Rule(id="consent", reason="test", origin="test", patterns=(r"\bwe use cookies\b.{0,100}",))])
     assert rules.pattern_rules[0][2].needles == ((("we use cookies",),),)

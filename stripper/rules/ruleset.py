@@ -505,12 +505,18 @@ class RuleSet:
         """match_phrases(text) for folded = fold(text)."""
         return self.match_part(folded, limit)[0]
 
-    def match_part(self, folded: str, limit: int = 300, phrased: bool = True) -> tuple[PhraseMatch | None, bool]:
+    def match_part(self, folded: str, limit: int = 300, phrased: bool = True,
+                   weak: bool = True) -> tuple[PhraseMatch | None, bool]:
         """match_folded(folded, limit), and whether a phrase may start in `folded` (see _may_start).
 
         A block inside one where no phrase may start has none either (its words are some of
         the other's, in the same order): `phrased` False says so, and spares reading its words
         unless a pattern matches.
+
+        `weak` False: None also for a block that only short phrases (fewer than STRONG_TOKENS
+        words) match and that has a word they leave uncovered, for a caller to whom such a
+        block is not chrome (clean.is_chrome, unless min_phrase_share is 0): "like" is a
+        phrase ("Like" buttons), and prose is full of it.
         """
         keys = self._keys(folded) if phrased else None
         if keys is not None and not keys:
@@ -531,6 +537,9 @@ class RuleSet:
         keys = self._keys(folded) if keys is None else keys
         if not keys:
             return None, False
+        if not weak and not found and all(k < STRONG_TOKENS for _, k, _ in phrases) \
+                and sum(k for _, k, _ in phrases) + keys.count("#") < len(keys):
+            return None, phrased
         return self._measure(folded, keys, phrases, found), phrased
 
     @staticmethod

@@ -271,22 +271,28 @@ class SelectorIndex:
         attributes (`get` reads them), told from the buckets' keys and the values their
         selectors need: cheaper than `match` for the many elements of a page that no
         selector names, and nothing to remember."""
-        tags, class_names, anything = self._bucket_keys()
+        # (Loops rather than any() and set operations: this runs for every new kind of element
+        # of every page.)
+        tags, class_names, anything = self._keys or self._bucket_keys()
         if anything or (el_id and ("id", el_id) in self.buckets):
             return True
         # A tag's bucket holds such selectors as `div[class^=comment-]` or `a[href='#main']`:
         # most elements of the tag lack the values they need.
-        if tag in tags and any(need is None or need[1] in (get(need[0]) or "") for need in self._tag_needs(tag)):
-            return True
+        if tag in tags:
+            for need in self._tag_needs(tag):
+                if need is None or need[1] in (get(need[0]) or ""):
+                    return True
         if class_attr and not class_names.isdisjoint(class_attr.split()):
             return True
         # Other attributes count through their own buckets only (what buckets keyed by tag or
         # class test of them is matched in those buckets): as `_may_match`, inlined.
-        needles = self._attr_needles()
-        for name in needles.keys() & attr_names:
-            value = get(name)
-            if value is None or needles[name].search(value) is not None:
-                return True
+        needles = self._needles or self._attr_needles()
+        for name in attr_names:
+            needed = needles.get(name)
+            if needed is not None:
+                value = get(name)
+                if value is None or needed.search(value) is not None:
+                    return True
         return False
 
     def _keyed_by(self, tag: str, class_attr: str | None) -> bool:

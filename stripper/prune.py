@@ -632,7 +632,7 @@ def _beside_main(el, root, page: dict) -> bool:
         return False
     if "main" not in page:
         mains = list(root.iter("main"))
-        page["main"] = mains[0] if len(mains) == 1 and _paragraph_chars(mains[0], page)[1] else None
+        page["main"] = mains[0] if len(mains) == 1 and _has_long_paragraph(mains[0]) else None
     main = page["main"]
     if main is None:
         return False
@@ -643,8 +643,8 @@ def _beside_main(el, root, page: dict) -> bool:
 def _hold_the_prose(els: list, prose: int, root, page: dict) -> bool:
     """Do `els`, with `prose` characters of paragraph text between them, hold the article:
     most of the page's paragraph text, and as many long paragraphs as the rest of the page?"""
-    page_prose = _paragraph_chars(root, page)[0]
-    return page_prose > 0 and prose > page_prose * PROSE_HOLDER_SHARE and _holds_long_paragraphs(els, root, page)
+    return _page_paragraphs(root, page).prose_below(prose, PROSE_HOLDER_SHARE) and \
+        _holds_long_paragraphs(els, root, page)
 
 
 def _holds_long_paragraphs(els: list, root, page: dict) -> bool:
@@ -652,18 +652,61 @@ def _holds_long_paragraphs(els: list, root, page: dict) -> bool:
     article's container (or a rule's hits together) holds at least as many as the rest of the page."""
     inside = sum(_paragraph_chars(el, page)[1] for el in els)
     if not inside:  # then only a page without long paragraphs passes: the first long one tells
-        return not _has_long_paragraph(root, page)
-    return inside >= _paragraph_chars(root, page)[1] - inside
+        return not _page_paragraphs(root, page).any_long()
+    return _page_paragraphs(root, page).long_at_most(2 * inside)  # inside >= the rest's
 
 
-def _has_long_paragraph(root, page: dict) -> bool:
-    """`_paragraph_chars(root, page)[1] > 0`, stopping at the first long paragraph."""
-    counted = page.get("paragraphs", {}).get(root)
-    if counted is not None:
-        return counted[1] > 0
-    if "long" not in page:
-        page["long"] = any(n >= LONG_PARAGRAPH_CHARS for n in map(dom.text_chars, root.iter("p")))
-    return page["long"]
+def _has_long_paragraph(el) -> bool:
+    """`_paragraph_chars(el)[1] > 0`, stopping at the first long paragraph."""
+    return any(n >= LONG_PARAGRAPH_CHARS for n in map(dom.text_chars, el.iter("p")))
+
+
+def _page_paragraphs(root, page: dict) -> PageParagraphs:
+    """The page's PageParagraphs, made when first asked for (`page` caches it)."""
+    if "paragraphs of the page" not in page:
+        page["paragraphs of the page"] = PageParagraphs(root)
+    return page["paragraphs of the page"]
+
+
+class PageParagraphs:
+    """The page's paragraph text as `_paragraph_chars` counts it, counted only as far as the
+    questions asked need: the page outweighs a footer's one long paragraph after a few of its own."""
+
+    def __init__(self, root) -> None:
+        self.sizes = map(dom.text_chars, root.iter("p"))
+        self.every = self.long = 0  # what is counted so far: it only grows
+        self.finished = False
+
+    def _count(self) -> bool:
+        """One more paragraph counted; False when all are."""
+        n = next(self.sizes, None)
+        if n is None:
+            self.finished = True
+            return False
+        self.every += n
+        if n >= LONG_PARAGRAPH_CHARS:
+            self.long += n
+        return True
+
+    def any_long(self) -> bool:
+        while not self.long:
+            if self.finished or not self._count():
+                return False
+        return True
+
+    def long_at_most(self, chars: int) -> bool:
+        """Is the text of the page's long paragraphs at most `chars`?"""
+        while self.long <= chars:
+            if self.finished or not self._count():
+                return True
+        return False
+
+    def prose_below(self, prose: int, share: float) -> bool:
+        """`0 < every and prose > every * share`, for the whole page's `every`."""
+        while prose > self.every * share:
+            if self.finished or not self._count():
+                return self.every > 0
+        return False
 
 
 class PageText:

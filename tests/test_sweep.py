@@ -253,9 +253,27 @@ def test_empty_hidden_element_and_paragraphless_hit_leave_page_totals_uncounted(
     assert not prune.holds_article(root.find(".//div"), root, "text", page)
     assert not prune.holds_article(root.find(".//div[@class='share']"), root, "prose", page)
     assert not prune.holds_article(root.find(".//div[@class='share']"), root, "text", page)
-    assert "text" not in page and root not in page.get("paragraphs", {})  # the page was never counted
+    # The page's text was never counted, and its paragraphs only up to the first long one.
+    assert "text" not in page and root not in page.get("paragraphs", {})
+    assert prune._page_paragraphs(root, page).every == len(PARA) and not prune._page_paragraphs(root, page).finished
     assert prune.holds_article(root.find(".//div[@class='aside']"), root, "text", page)  # half the text
-    assert "text" in page and root in page["paragraphs"]
+    assert "text" in page and prune._page_paragraphs(root, page).finished
+
+
+def test_page_paragraphs_answer_like_the_whole_count():
+    root = dom.parse(f"<html><body><p>{PARA}</p><p>Short one.</p><div><p>{PARA} {PARA}</p></div>"
+                     f"<p>Another short.</p></body></html>")
+    every, long = prune._paragraph_chars(root, {})
+    assert long == 3 * len(PARA) + 1 and every == long + len("Short one.") + len("Another short.")
+    for chars in range(0, long + 3, 7):
+        assert prune.PageParagraphs(root).long_at_most(chars) == (long <= chars), chars
+    for prose in range(0, every + 50, 11):
+        for share in (0.3, 0.6, 1.0):
+            assert prune.PageParagraphs(root).prose_below(prose, share) == (every > 0 and prose > every * share)
+    assert prune.PageParagraphs(root).any_long()
+    assert not prune.PageParagraphs(dom.parse("<html><body><p>Short.</p></body></html>")).any_long()
+    counted = prune.PageParagraphs(root)
+    assert not counted.long_at_most(10) and not counted.finished  # decided by the first paragraph
 
 
 def test_paragraphless_element_holds_the_article_of_a_page_without_long_paragraphs():

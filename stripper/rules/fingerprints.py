@@ -115,16 +115,20 @@ class Page:
     """Facts about one page's markup that probes test: its attribute words (from `scan`) and
     the elements of the probed tags (gathered in C)."""
 
-    def __init__(self, root, tags: tuple[str, ...], words: frozenset[str], values: list[str]) -> None:
-        """`values`: every attribute value of the page (see `scan`)."""
+    def __init__(self, root, tags: tuple[str, ...], words: frozenset[str], values: list[str],
+                 elements: dict[str, list] | None = None) -> None:
+        """`values`: every attribute value of the page; `elements`: its elements of `tags`, by
+        tag, in any order (see `scan`), gathered here when not given."""
         self.root = root
         # Of `words`, those the page's attribute values have (keeping only these is cheaper
         # than a set of every word).
         self.words = words.intersection(" ".join(set(values)).split())
-        self._elements: dict[str, list] = {tag: [] for tag in tags}
-        for top in top_level(root) if tags else ():
-            for el in top.iter(*tags):
-                self._elements[el.tag].append(el)
+        if elements is None:
+            elements = {}
+            for top in top_level(root) if tags else ():
+                for el in top.iter(*tags):
+                    elements.setdefault(el.tag, []).append(el)
+        self._elements = elements
         self._joined: dict[tuple[str, str], str] = {}
         self._attributes: dict[str, bool] = {}
 
@@ -155,10 +159,12 @@ def _attribute_xpath(name: str) -> etree.XPath:
     return etree.XPath(f"boolean(//@{name})")
 
 
-def markup_sites(root, values: list[str] | None = None) -> list[Site]:
+def markup_sites(root, scanned: Scan | None = None) -> list[Site]:
     """Sites whose markup fingerprints the page carries, in the order their first element comes.
-    `values`: the page's attribute values, when `scan` has read them."""
-    page = Page(root, probe_tags(), probe_words(), scan(root).values if values is None else values)
+    `scanned`: what `scan` read of the page, when it has."""
+    if scanned is None:
+        scanned = scan(root)
+    page = Page(root, probe_tags(), probe_words(), scanned.values, scanned.elements)
     by_word, wordless = probes_by_word()
     maybe = [entry for word in by_word.keys() & page.words for entry in by_word[word]] + wordless
     passing = tuple(sorted({simple.text for simple, probe in maybe if probe.may_match(page)}))
@@ -223,13 +229,22 @@ def _compare(operand: str, op: str | None, value: str) -> str | None:
 class Scan:
     values: list[str]  # every attribute value of the page, in any order
     text: str  # the body's text without scripts and styles: each element's text, then its tail
+    elements: dict[str, list]  # the page's elements of the tags probes look at (probe_tags), by tag
+
+
+@lru_cache(maxsize=1)
+def _probed_tags() -> frozenset[str]:
+    return frozenset(probe_tags())
 
 
 def scan(root) -> Scan:
     """What fingerprints are looked for in, read in one walk of the page (the page's elements
-    in Python cost less walked once than an XPath of every attribute and a walk of the text)."""
+    in Python cost less walked once than an XPath of every attribute and a walk of the text;
+    the elements of the probed tags are picked up on the way, not in a walk of their own)."""
     body = root.find("body")
     top = body if body is not None else root
+    wanted = _probed_tags()
+    elements: dict[str, list] = {}
     values: list[str] = []
     add_values = values.extend
     for part in top_level(root):  # what lies outside the body: attribute values only
@@ -237,24 +252,31 @@ def scan(root) -> Scan:
             continue
         if part is root:
             add_values(root.values())
+            if root.tag in wanted:
+                elements.setdefault(root.tag, []).append(root)
             parts = [child for child in root if child is not top]
         else:
             parts = [part]
         for outer in parts:
             for el in outer.iter():
                 add_values(el.values())
+                if el.tag in wanted:
+                    elements.setdefault(el.tag, []).append(el)
     pieces: list[str] = []
     add = pieces.append
     for el in top.iter():
         add_values(el.values())
-        if el.tag not in SKIPPED:
+        tag = el.tag
+        if tag in wanted:
+            elements.setdefault(tag, []).append(el)
+        if tag not in SKIPPED:
             text = el.text
             if text:
                 add(text)
         tail = el.tail
         if tail:
             add(tail)
-    return Scan(values, " ".join(pieces))
+    return Scan(values, " ".join(pieces), elements)
 
 
 def visible_text(root) -> str:

@@ -38,7 +38,7 @@ def canonical_host(root) -> str | None:
 def fingerprinted(root) -> list[Site]:
     """Sites whose markup or text fingerprints the page carries, aggregators first."""
     page = scan(root)
-    found = {site.id: site for site in markup_sites(root, page.values)}
+    found = {site.id: site for site in markup_sites(root, page)}
     if fingerprint_phrases():
         for site in sites_in_text(page.text):
             found.setdefault(site.id, site)

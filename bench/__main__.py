@@ -1,7 +1,8 @@
 """python -m bench CORPUS_DIR [CORPUS_DIR...] [options]
 
-Runs each tool on each corpus in its own worker process, scores the outputs
-(see bench/score.py) and prints one table row per tool per corpus.
+Runs each tool on each corpus in its own worker process, the tools taking turns
+of a few pages, scores the outputs (see bench/score.py) and prints one table row
+per tool per corpus.
 """
 from __future__ import annotations
 
@@ -61,16 +62,56 @@ def load_cases(folder: Path, args) -> list[dict]:
     return cases[:args.limit] if args.limit is not None else cases
 
 
-def run_tool(tool: str, cases: list[dict]) -> dict:
-    """Run one tool in a fresh process; a broken worker becomes 'unavailable'."""
-    payload = json.dumps([{"id": c["id"], "html": c["html"], "url": c.get("url")} for c in cases])
-    proc = subprocess.run([sys.executable, "-m", "bench.worker", tool], input=payload,
-                          capture_output=False, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+# Pages a tool runs before the next tool takes its turn: short turns, so that a machine whose
+# speed drifts (other load, frequency scaling) slows every tool alike, not the one running then.
+TURN_PAGES = 20
+
+
+def run_tools(tools: list[str], cases: list[dict], progress=None) -> dict[str, dict]:
+    """Run the tools on the cases, each in a fresh process of its own, in turns of TURN_PAGES
+    pages (one tool computing at a time). A worker that fails becomes 'unavailable'."""
+    procs = {tool: subprocess.Popen([sys.executable, "-m", "bench.worker", tool], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, text=True, cwd=ROOT) for tool in tools}
+    runs = {}
+    for tool, proc in procs.items():
+        head = _read(proc)
+        runs[tool] = {"tool": tool, "pages": [], "peak_kb": None,
+                      "unavailable": head["unavailable"] if head else _failed(proc)}
+    for start in range(0, len(cases), TURN_PAGES):
+        turn = cases[start:start + TURN_PAGES]
+        for tool, proc in procs.items():
+            if runs[tool]["unavailable"]:
+                continue
+            for case in turn:  # (one case, then its result: neither pipe ever fills)
+                proc.stdin.write(json.dumps({"id": case["id"], "html": case["html"], "url": case.get("url")}) + "\n")
+                proc.stdin.flush()
+                page = _read(proc)
+                if page is None:
+                    runs[tool].update(unavailable=_failed(proc), pages=[])
+                    break
+                runs[tool]["pages"].append(page)
+        if progress:
+            progress(min(start + TURN_PAGES, len(cases)))
+    for tool, proc in procs.items():
+        proc.stdin.close()
+        tail = _read(proc)
+        proc.wait()
+        if tail and not runs[tool]["unavailable"]:
+            runs[tool]["peak_kb"] = tail["peak_kb"]
+    return runs
+
+
+def _read(proc) -> dict | None:
+    line = proc.stdout.readline()
     try:
-        return json.loads(proc.stdout)
+        return json.loads(line) if line else None
     except ValueError:
-        return {"tool": tool, "unavailable": f"worker failed (exit code {proc.returncode})",
-                "pages": [], "peak_kb": None}
+        return None
+
+
+def _failed(proc) -> str:
+    proc.kill()
+    return f"worker failed (exit code {proc.wait()})"
 
 
 def score_run(corpus: str, tool: str, cases: list[dict], run: dict) -> tuple[dict, list[dict]]:
@@ -163,9 +204,14 @@ def main(argv=None) -> int:
         corpus = folder.resolve().name
         cases = load_cases(folder, args)
         print(f"{corpus}: {len(cases)} cases", file=sys.stderr)
+        print(f"{corpus}: running {', '.join(tools)}, {TURN_PAGES} pages each in turn", file=sys.stderr, flush=True)
+
+        def progress(done: int, n: int = len(cases), corpus: str = corpus) -> None:
+            if done % 100 < TURN_PAGES or done == n:
+                print(f"  {corpus}: {done}/{n}", file=sys.stderr, flush=True)
+        runs = run_tools(tools, cases, progress)
         for tool in tools:
-            print(f"{corpus}: running {tool}", file=sys.stderr, flush=True)
-            run = run_tool(tool, cases)
+            run = runs[tool]
             if run["unavailable"]:
                 print(f"{corpus}: {tool} NOT RUN -- {run['unavailable']}", file=sys.stderr)
             row, pages = score_run(corpus, tool, cases, run)

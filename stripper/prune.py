@@ -466,7 +466,6 @@ class Looks:
         memory = _known_looks(rules, unlikely)
         self.memory, self.known, self.table = memory, memory.known, memory.table
         self.verbatim, self.compared, self.pairs = memory.verbatim, memory.compared, memory.pairs
-        self.other = memory.other
 
     def notable(self, elements):
         """`(element, look)` for those of `elements` whose look is something.
@@ -489,25 +488,23 @@ class Looks:
                         key += pairs.get((name, value), prefix)
             number = known.get(key)
             if number is None:
-                number = self.remember(key)
+                number = self.remember(key, el)
             if number:
                 yield el, table[number]
 
-    def remember(self, key: str) -> int:
-        """The number in `table` of the look of signature `key`, worked out and remembered.
-        Signatures are strings and looks numbers, so the collector never walks the table of
-        signatures, however large it grows."""
-        return self.memory.remember(key, self.look(key))
+    def remember(self, key: str, el) -> int:
+        """The number in `table` of the look of signature `key`, the signature of `el`, worked
+        out and remembered. Signatures are strings and looks numbers, so the collector never
+        walks the table of signatures, however large it grows."""
+        return self.memory.remember(key, self.look(el))
 
-    def look(self, key: str) -> Look:
-        """The look of the elements with this signature, read from the signature alone."""
-        tag, *pairs = key.split("\0")
-        attrs = {}
-        for pair in pairs:
-            name, equals, value = pair.partition("=")
-            attrs[name] = value if equals else self.other
+    def look(self, el) -> Look:
+        """The look of `el`, and of every element with its signature: what the rules read of
+        it is what its signature holds (a value left out of it is one no rule compares with)."""
+        tag = el.tag
+        attrs = dict(el.items())
         get, class_attr, el_id = attrs.get, attrs.get("class"), attrs.get("id")
-        names = dom.class_and_id(attrs)
+        names = class_attr + " " + el_id if class_attr and el_id else class_attr or el_id or ""  # (class_and_id)
         cut_index, index = self.cut_index, self.index
         matches = tuple(sorted((m for m in index.match(tag, get, class_attr, attrs) if not m[1].spares(names)),
                                key=_never_article_first)) \
@@ -543,8 +540,6 @@ class RememberedLooks(NumberedAnswers):
         self.compared = {name: f"\0{name}" for name, wanted in values.items() if wanted is not None}
         self.pairs = {(name, value): f"\0{name}={value}" for name, wanted in values.items() if wanted
                       for value in wanted}
-        # Longer than every value compared with; NUL, which attribute values never hold.
-        self.other = "\0" * (1 + max((len(v) for wanted in values.values() if wanted for v in wanted), default=0))
 
 
 # A Look depends on the signature, the rule set and `unlikely` only, so the Looks worked out

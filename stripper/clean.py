@@ -659,6 +659,8 @@ def wall_markup(region: Tag, rules: RuleSet, texts: Texts | None = None) -> list
         attrs = node.attrs
         # Simple selectors first, the complex ones only if no simple one marks it (both lazily).
         simple_marks = index.match(node.name, attrs.get, attrs.get("class"), attrs)
+        if not simple_marks and not index.complex:  # most elements
+            continue
         marks = chain(((simple.text, rule) for simple, rule in simple_marks),
                       ((sel, rule) for sel, compiled, rule in index.complex if compiled.match(node)))
         hit = next(((sel, rule) for sel, rule in marks if not rule.spares(dom.class_and_id(attrs))), None)

@@ -244,7 +244,10 @@ class SelectorIndex:
         plain, tested = self._cache.table[number]
         el_id = get("id")
         by_id = self.buckets.get(("id", el_id)) if el_id else None
-        wanted = self._attr_names.intersection(attr_names) if self._attr_names else ()
+        tested_names = self._attr_names
+        # (isdisjoint first: most elements have none of these attributes, and it makes no set.)
+        wanted = tested_names.intersection(attr_names) \
+            if tested_names and not tested_names.isdisjoint(attr_names) else ()
         if not by_id and not wanted:
             return plain  # most elements: their tag and class decide
         found = list(plain)

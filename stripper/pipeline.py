@@ -14,7 +14,8 @@ from . import text as textinput
 from .model import Article
 from .options import Options
 from .rules import Site
-from .rules.resolve import find_sites, ruleset_for
+from .rules.resolve import find_profiles, ruleset_for
+from .rules.fingerprints import selector_words
 from .rules.selectors import parse_chain, select_lxml
 from .trace import Trace
 
@@ -29,15 +30,20 @@ ATTEMPTS = (
 )
 
 
-def content_region(root, sites: tuple[Site, ...], opts: Options) -> list | None:
+def content_region(root, sites: tuple[Site, ...], opts: Options, words: frozenset[str] | None = None
+                   ) -> list | None:
     """The profiles' content selectors, tried in order; the first that matches once, with text, wins.
 
     A platform's selectors (WordPress, Ghost, ...) meet many themes: there the match must hold
     an article's worth of text, or the generic locator decides ("post-content" can be a standfirst).
+    `words`: the words of content selectors the page's attribute values have, when known
+    (find_profiles): a selector needing another is not looked for in the tree.
     """
     for site in sites:
         least = opts.min_article_chars if site.kind == "platform" else opts.min_paragraph_chars
         for selector in site.content:
+            if words is not None and not (selector_words(selector) or frozenset()) <= words:
+                continue
             chain = content_chain(selector)
             found = select_lxml(root, chain) if chain else []
             if len(found) == 1 and len(dom.text_of(found[0])) >= least:
@@ -90,7 +96,7 @@ def attempt(text: str, opts: Options, url: str | None, known: dict | None = None
     # Coarse pass in lxml: what can never be article text, then the article region.
     prune.drop_non_content(root, trace)
     protected = prune.protected_elements(root, rules)
-    region_els = content_region(root, sites, opts)
+    region_els = content_region(root, sites, opts, known["words"])
     profiled = region_els is not None  # a site profile named the content: a list of links there is the post
     walls_seen = prune.drop_chrome(root, rules, trace, protected,
                                    unlikely=opts.strip_unlikely and region_els is None)
@@ -140,9 +146,9 @@ def read_page_facts(root, url: str | None, opts: Options) -> dict:
     """The page's profiles and metadata, from the tree before anything is removed. The retry
     ladder relaxes flags that none of this reads, so later attempts reuse it (a page parses
     to the same tree every time; `head` is only read, never changed)."""
-    host, sites = find_sites(root, url, opts.use_builtin_rules)
+    host, sites, words = find_profiles(root, url, opts.use_builtin_rules)
     head = metadata.gather(root)
-    return {"host": host, "sites": sites, "head": head,
+    return {"host": host, "sites": sites, "head": head, "words": words,
             "metadata": metadata.read(root, head, sites, url, full=opts.metadata)}
 
 

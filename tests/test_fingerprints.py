@@ -154,3 +154,29 @@ def test_sites_in_text_looks_at_the_start_and_end_only():
     assert ids(sites_in_text(filler + "Get the NewsBreak app" + filler)) == []
     assert ids(sites_in_text(filler + filler + "Get the NewsBreak app")) == ["newsbreak"]
     assert ids(sites_in_text("Get the NewsBreak app" + filler + filler)) == ["newsbreak"]
+
+
+def test_content_selectors_the_page_lacks_the_words_of_are_not_looked_for(monkeypatch):
+    from stripper import pipeline
+    from stripper.options import Options
+    from stripper.rules.fingerprints import selector_words
+    from stripper.rules.resolve import find_profiles
+
+    assert selector_words("article .entry") == {"entry"}
+    assert selector_words("[data-event-module='article body']") == {"article", "body"}
+    assert selector_words("[class*=ArticleBody_root]") == frozenset()  # (a part of a value is no word)
+    body = "".join(PROSE for _ in range(12))
+    head = '<head><meta name="generator" content="WordPress 6.5"></head>'
+    looked_for = []
+    real = pipeline.select_lxml
+    monkeypatch.setattr(pipeline, "select_lxml", lambda root, chain: looked_for.append(chain) or real(root, chain))
+    for content, tried in [(f'<div class="post-content">{body}</div>', 1),  # only .post-content's words are there
+                           (f'<article><div class="entry">{body}</div></article>', 1),
+                           (f"<main>{body}</main>", 0)]:
+        root = dom.parse(f"<html>{head}<body>{content}</body></html>")
+        host, sites, words = find_profiles(root, "https://blog.example.org/a")
+        assert ids(sites) == ["wordpress-jetpack"] and words is not None
+        looked_for.clear()
+        found = pipeline.content_region(root, sites, Options(), words)
+        assert len(looked_for) == tried and (found is not None) == bool(tried)
+        assert found == pipeline.content_region(root, sites, Options())  # the same as looking for them all

@@ -534,8 +534,8 @@ def test_retries_reuse_the_page_facts_read_by_the_first_attempt(monkeypatch):
     from stripper.options import Options
 
     calls = []
-    real = pipeline.find_sites
-    monkeypatch.setattr(pipeline, "find_sites", lambda *a: calls.append(a) or real(*a))
+    real = pipeline.find_profiles
+    monkeypatch.setattr(pipeline, "find_profiles", lambda *a: calls.append(a) or real(*a))
     attempts = []
     real_attempt = pipeline.attempt
     monkeypatch.setattr(pipeline, "attempt", lambda *a: attempts.append(a) or real_attempt(*a))

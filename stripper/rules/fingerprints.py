@@ -23,7 +23,7 @@ from lxml import etree
 
 from . import Site, builtin_packs
 from .ruleset import fold, fold_words
-from .selectors import SelectorIndex, Simple
+from .selectors import SelectorIndex, Simple, parse_chain
 
 # Text fingerprints are looked for in this much of the page's text, start and end:
 # aggregators put their slogans in headers and footers.
@@ -111,6 +111,30 @@ def probe_words() -> frozenset[str]:
     return frozenset(word for _, probe in probes() for word in probe.words)
 
 
+@lru_cache(maxsize=1024)
+def selector_words(selector: str) -> frozenset[str] | None:
+    """Words that some attribute value of a page must have for `selector` (a descendant chain)
+    to match one of its elements: its classes, its id, the values it asks for whole (a value's
+    words); None when it is not a chain `parse_chain` reads."""
+    chain = parse_chain(selector)
+    if not chain:
+        return None
+    return frozenset(word for simple in chain for word in Probe.of(simple).words)
+
+
+@lru_cache(maxsize=1)
+def content_words() -> frozenset[str]:
+    """The words of the profiles' content selectors (see `selector_words`)."""
+    return frozenset(word for site in builtin_packs().sites for selector in site.content
+                     for word in selector_words(selector) or ())
+
+
+@lru_cache(maxsize=1)
+def _page_words() -> frozenset[str]:
+    """The words a Page looks for in the page's attribute values."""
+    return probe_words() | content_words()
+
+
 class Page:
     """Facts about one page's markup that probes test: its attribute words (from `scan`) and
     the elements of the probed tags (gathered in C)."""
@@ -162,20 +186,26 @@ def _attribute_xpath(name: str) -> etree.XPath:
 def markup_sites(root, scanned: Scan | None = None) -> list[Site]:
     """Sites whose markup fingerprints the page carries, in the order their first element comes.
     `scanned`: what `scan` read of the page, when it has."""
+    return markup_sites_and_words(root, scanned)[0]
+
+
+def markup_sites_and_words(root, scanned: Scan | None = None) -> tuple[list[Site], frozenset[str]]:
+    """markup_sites(root, scanned), and which of the words of probes and of the profiles'
+    content selectors the page's attribute values have (see `selector_words`)."""
     if scanned is None:
         scanned = scan(root)
-    page = Page(root, probe_tags(), probe_words(), scanned.values, scanned.elements)
+    page = Page(root, probe_tags(), _page_words(), scanned.values, scanned.elements)
     by_word, wordless = probes_by_word()
     maybe = [entry for word in by_word.keys() & page.words for entry in by_word[word]] + wordless
     passing = tuple(sorted({simple.text for simple, probe in maybe if probe.may_match(page)}))
     if not passing:
-        return []
+        return [], page.words
     found: dict[str, Site] = {}
     index = fingerprint_index()
     for el in candidates(passing)(root):
         for _, site in index.match(el.tag, el.get, el.get("class"), el.keys()):
             found.setdefault(site.id, site)
-    return list(found.values())
+    return list(found.values()), page.words
 
 
 @lru_cache(maxsize=256)

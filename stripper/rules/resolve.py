@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from . import Rule, Site, builtin_packs, host_of, site_for_host
 from .filters import user_rules
-from .fingerprints import fingerprint_phrases, markup_sites, scan, sites_in_text
+from .fingerprints import fingerprint_phrases, markup_sites_and_words, scan, sites_in_text
 from .ruleset import RuleSet
 from .selectors import compile_selector
 from ..errors import RulesError
@@ -37,35 +37,50 @@ def canonical_host(root) -> str | None:
 
 def fingerprinted(root) -> list[Site]:
     """Sites whose markup or text fingerprints the page carries, aggregators first."""
+    return _fingerprinted(root)[0]
+
+
+def _fingerprinted(root) -> tuple[list[Site], frozenset[str]]:
+    """fingerprinted(root), and the words of the profiles' content selectors that its attribute
+    values have (see fingerprints.markup_sites_and_words)."""
     page = scan(root)
-    found = {site.id: site for site in markup_sites(root, page)}
+    sites, words = markup_sites_and_words(root, page)
+    found = {site.id: site for site in sites}
     if fingerprint_phrases():
         for site in sites_in_text(page.text):
             found.setdefault(site.id, site)
-    return sorted(found.values(), key=lambda s: KIND_RANK.get(s.kind, 3))
+    return sorted(found.values(), key=lambda s: KIND_RANK.get(s.kind, 3)), words
 
 
 def find_sites(root, url: str | None, use_builtin: bool = True) -> tuple[str | None, tuple[Site, ...]]:
     """The page's host (from --url or its canonical link) and the profiles that apply, main one first."""
+    return find_profiles(root, url, use_builtin)[:2]
+
+
+def find_profiles(root, url: str | None, use_builtin: bool = True
+                  ) -> tuple[str | None, tuple[Site, ...], frozenset[str] | None]:
+    """find_sites(root, url, use_builtin), and, when the page's markup was looked at for
+    fingerprints, the words of content selectors it has (else None): a profile's content
+    selector needing a word the page lacks matches nothing there."""
     host = host_of(url)
     if not use_builtin:
-        return host or canonical_host(root), ()
+        return host or canonical_host(root), (), None
     sites = builtin_packs().sites
     site = site_for_host(host, sites)
     if site is not None:
-        return host, (site,)
+        return host, (site,), None
     host = host or canonical_host(root)
     site = site_for_host(host, sites)
     if site is not None and site.kind == "aggregator":
-        return host, (site,)
-    found = fingerprinted(root)
+        return host, (site,), None
+    found, words = _fingerprinted(root)
     aggregator = next((s for s in found if s.kind == "aggregator"), None)
     if site is not None:
-        return host, tuple(s for s in (aggregator, site) if s is not None)
+        return host, tuple(s for s in (aggregator, site) if s is not None), words
     if not found:
-        return host, ()
+        return host, (), words
     other = next((s for s in found if s.kind != "aggregator"), None)
-    return host, tuple(s for s in (aggregator or other, other if aggregator else None) if s is not None)
+    return host, tuple(s for s in (aggregator or other, other if aggregator else None) if s is not None), words
 
 
 def scope_hosts(host: str | None, sites: tuple[Site, ...]) -> tuple[str, ...]:

@@ -116,13 +116,12 @@ def text_chars(el: etree._Element) -> int:
     """`text_size(el)[0]` without the preview."""
     if not len(el):  # a childless element (most paragraphs): its text is its own
         return len(el.text.strip()) if el.text else 0
-    sizes = list(map(len, map(str.strip, el.itertext())))
-    return max(sum(sizes) + len(sizes) - sizes.count(0) - 1, 0)
+    return _joined_size(list(map(len, map(str.strip, el.itertext()))))
 
 
 def _joined_size(sizes: list[int]) -> int:
-    """Characters of pieces of these sizes (none empty) joined by single spaces."""
-    return max(sum(sizes) + len(sizes) - 1, 0)
+    """Characters of the non-empty pieces of these sizes joined by single spaces."""
+    return max(sum(sizes) + len(sizes) - sizes.count(0) - 1, 0)
 
 
 def drop(el: etree._Element) -> None:

@@ -504,7 +504,7 @@ class Looks:
         tag = el.tag
         attrs = dict(el.items())
         get, class_attr, el_id = attrs.get, attrs.get("class"), attrs.get("id")
-        names = class_attr + " " + el_id if class_attr and el_id else class_attr or el_id or ""  # (class_and_id)
+        names = dom.class_and_id(attrs)
         cut_index, index = self.cut_index, self.index
         matches = tuple(sorted((m for m in index.match(tag, get, class_attr, attrs) if not m[1].spares(names)),
                                key=_never_article_first)) \
@@ -627,7 +627,7 @@ def _beside_main(el, root, page: dict) -> bool:
         return False
     if "main" not in page:
         mains = list(root.iter("main"))
-        page["main"] = mains[0] if len(mains) == 1 and _has_long_paragraph(mains[0]) else None
+        page["main"] = mains[0] if len(mains) == 1 and PageParagraphs(mains[0]).any_long() else None
     main = page["main"]
     if main is None:
         return False
@@ -651,11 +651,6 @@ def _holds_long_paragraphs(els: list, root, page: dict) -> bool:
     return _page_paragraphs(root, page).long_at_most(2 * inside)  # inside >= the rest's
 
 
-def _has_long_paragraph(el) -> bool:
-    """`_paragraph_chars(el)[1] > 0`, stopping at the first long paragraph."""
-    return any(n >= LONG_PARAGRAPH_CHARS for n in map(dom.text_chars, el.iter("p")))
-
-
 def _page_paragraphs(root, page: dict) -> PageParagraphs:
     """The page's PageParagraphs, made when first asked for (`page` caches it)."""
     if "paragraphs of the page" not in page:
@@ -664,8 +659,9 @@ def _page_paragraphs(root, page: dict) -> PageParagraphs:
 
 
 class PageParagraphs:
-    """The page's paragraph text as `_paragraph_chars` counts it, counted only as far as the
-    questions asked need: the page outweighs a footer's one long paragraph after a few of its own."""
+    """The paragraph text under an element (the page's, mostly) as `_paragraph_chars` counts it,
+    counted only as far as the questions asked need: the page outweighs a footer's one long
+    paragraph after a few of its own, and one long paragraph says a <main> has some."""
 
     def __init__(self, root) -> None:
         self.sizes = map(dom.text_chars, root.iter("p"))

@@ -84,12 +84,8 @@ def blocks(region: Tag) -> list[str]:
         return visible(pending)
 
     def flush() -> None:
-        pending = "".join(buf)
-        buf.clear()
-        if not pending or pending.isspace():  # most calls: only the spacing between two blocks
-            return
-        pending = visible(pending)  # (as take() gives it)
-        if not pending or pending.isspace():
+        pending = take()
+        if pending.isspace() or not pending:  # most calls: only the spacing between two blocks
             return
         if "\n" not in pending and _splits_as_spaces(pending):  # one line, the most common block
             add(" ".join(pending.split()))

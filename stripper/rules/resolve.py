@@ -35,14 +35,10 @@ def canonical_host(root) -> str | None:
     return None
 
 
-def fingerprinted(root) -> list[Site]:
-    """Sites whose markup or text fingerprints the page carries, aggregators first."""
-    return _fingerprinted(root)[0]
-
-
-def _fingerprinted(root) -> tuple[list[Site], frozenset[str]]:
-    """fingerprinted(root), and the words of the profiles' content selectors that its attribute
-    values have (see fingerprints.markup_sites_and_words)."""
+def fingerprinted(root) -> tuple[list[Site], frozenset[str]]:
+    """Sites whose markup or text fingerprints the page carries, aggregators first; and the
+    words of the profiles' content selectors that its attribute values have (see
+    fingerprints.markup_sites_and_words)."""
     page = scan(root)
     sites, words = markup_sites_and_words(root, page)
     found = {site.id: site for site in sites}
@@ -73,7 +69,7 @@ def find_profiles(root, url: str | None, use_builtin: bool = True
     site = site_for_host(host, sites)
     if site is not None and site.kind == "aggregator":
         return host, (site,), None
-    found, words = _fingerprinted(root)
+    found, words = fingerprinted(root)
     aggregator = next((s for s in found if s.kind == "aggregator"), None)
     if site is not None:
         return host, tuple(s for s in (aggregator, site) if s is not None), words
